@@ -1,0 +1,75 @@
+"""`selfhelp run GUIDE`: walk one guide, in the TUI or in plain mode."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..guides.diagnostics import did_you_mean
+from ..guides.model import Guide
+from ..i18n import _
+from .context import Context, error
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("run", parents=[common], help="walk one guide")
+    p.add_argument("guide_id", metavar="GUIDE", help="the id of the guide (see `selfhelp list`)")
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)",
+    )
+    p.add_argument(
+        "--answers",
+        metavar="LIST",
+        help="walk without asking: comma-separated choice numbers, labels or 'next'",
+    )
+    p.set_defaults(func=run)
+
+
+def wants_plain(args: argparse.Namespace, env: dict[str, str]) -> bool:
+    if getattr(args, "plain", False) or getattr(args, "answers", None) is not None:
+        return True
+    if env.get("TERM") == "dumb":
+        return True
+    return not (sys.stdin.isatty() and sys.stdout.isatty())
+
+
+def find_guide(ctx: Context, guide_id: str) -> Guide | None:
+    lib = ctx.library
+    guide = lib.get(guide_id)
+    if guide is None:
+        failed = [r for r in lib.failures if r.guide_id == guide_id]
+        if failed:
+            error(_("guide '{id}' could not be loaded:").format(id=guide_id))
+            for d in failed[0].errors:
+                print("  " + d.format(), file=sys.stderr)
+        else:
+            hint = did_you_mean(guide_id, list(lib.guides))
+            error(
+                _("no guide '{id}' in the library").format(id=guide_id)
+                + (f" ({hint})" if hint else "")
+            )
+    return guide
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    guide = find_guide(ctx, args.guide_id)
+    if guide is None:
+        return 2
+    if wants_plain(args, dict(os.environ)):
+        return run_plain(guide, ctx, args.answers)
+    from .cmd_tui import start_tui
+
+    return start_tui(ctx, guide_id=guide.id)
+
+
+def run_plain(guide: Guide, ctx: Context, answers: str | None) -> int:
+    from ..engine import Walk
+    from ..plain import PlainWalker, split_answers
+
+    walk = Walk(guide, ctx.library.get)
+    scripted = iter(split_answers(answers)) if answers is not None else None
+    result = PlainWalker(walk, scripted).run()
+    return result.exit_code

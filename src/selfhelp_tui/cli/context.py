@@ -1,0 +1,74 @@
+"""What every command needs: the options shared by all of them, resolved once."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..guides.library import Library, Source, load_library, sources_from
+from ..paths import Dirs, resolve_dirs
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Options accepted before or after the command name (`selfhelp --guides D list`
+    and `selfhelp list --guides D`). SUPPRESS keeps a subcommand's absent option from
+    overwriting the value given before it."""
+    parser.add_argument(
+        "--guides",
+        metavar="DIR",
+        action="append",
+        default=argparse.SUPPRESS,
+        help="also read guides from DIR (repeatable; later folders override earlier ones)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="keep all data (outcome log, session, settings) in DIR "
+        "(default: the platform's user data folder; env SELFHELP_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--no-bundled",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="do not read the guides that ship with selfhelp",
+    )
+
+
+@dataclass
+class Context:
+    guide_dirs: list[str] = field(default_factory=list)
+    data_dir: str | None = None
+    include_bundled: bool = True
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Context:
+        return cls(
+            guide_dirs=list(getattr(args, "guides", None) or []),
+            data_dir=getattr(args, "data_dir", None),
+            include_bundled=not getattr(args, "no_bundled", False),
+        )
+
+    @cached_property
+    def dirs(self) -> Dirs:
+        return resolve_dirs(self.data_dir, self.env)
+
+    def sources(self) -> list[Source]:
+        return sources_from(
+            self.guide_dirs,
+            env=self.env,
+            user_dir=self.dirs.user_guides,
+            include_bundled=self.include_bundled,
+        )
+
+    @cached_property
+    def library(self) -> Library:
+        return load_library(self.sources())
+
+
+def error(message: str) -> None:
+    print(f"selfhelp: error: {message}", file=sys.stderr)

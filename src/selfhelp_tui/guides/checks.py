@@ -1,0 +1,227 @@
+"""Checks on a built guide: its graph, its text and its tests.
+
+These run after the schema checks. Links to other guides are checked later, by
+the library, because only it knows which guides exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict, deque
+
+from .diagnostics import Pos, Reporter, did_you_mean
+from .model import TUTORIAL_END, Guide, QuestionNode
+
+_FENCE_LINE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+_EMPTY_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*\)")
+
+
+def check_guide(guide: Guide, rep: Reporter) -> None:
+    _check_links(guide, rep)
+    _check_reachability(guide, rep)
+    _check_way_out(guide, rep)
+    _check_nodes(guide, rep)
+    _check_confusable_ids(guide, rep)
+    _check_metadata(guide, rep)
+    _check_tests(guide, rep)
+
+
+def _node_ids(guide: Guide) -> list[str]:
+    return [n for n in guide.nodes if n != TUTORIAL_END]
+
+
+def _check_links(guide: Guide, rep: Reporter) -> None:
+    if guide.start and guide.start not in guide.nodes:
+        rep.error(
+            guide.key_pos.get("start@value", Pos()),
+            "unknown-node",
+            f"start '{guide.start}' is not a node of this guide",
+            did_you_mean(guide.start, _node_ids(guide)),
+        )
+    for node in guide.nodes.values():
+        for link in node.links():
+            if link.is_external:
+                target_guide, _ = link.split_external()
+                if not target_guide:
+                    rep.error(link.pos, "bad-link", f"'{link.target}' names no guide")
+                continue
+            if link.target not in guide.nodes:
+                rep.error(
+                    link.pos,
+                    "unknown-node",
+                    f"next '{link.target}' is not a node of this guide",
+                    did_you_mean(link.target, _node_ids(guide)),
+                )
+
+
+def _successors(guide: Guide) -> dict[str, list[str]]:
+    return {
+        node_id: [
+            link.target
+            for link in node.links()
+            if not link.is_external and link.target in guide.nodes
+        ]
+        for node_id, node in guide.nodes.items()
+    }
+
+
+def reachable_from_start(guide: Guide) -> set[str]:
+    succ = _successors(guide)
+    seen: set[str] = set()
+    queue = deque([guide.start] if guide.start in guide.nodes else [])
+    while queue:
+        node_id = queue.popleft()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        queue.extend(succ[node_id])
+    return seen
+
+
+def _check_reachability(guide: Guide, rep: Reporter) -> None:
+    if guide.start not in guide.nodes:
+        return
+    seen = reachable_from_start(guide)
+    for node_id, node in guide.nodes.items():
+        if node_id not in seen:
+            rep.warning(
+                node.pos,
+                "unreachable-node",
+                f"node '{node_id}' cannot be reached from start '{guide.start}'",
+            )
+
+
+def _check_way_out(guide: Guide, rep: Reporter) -> None:
+    """Every node must be able to reach an ending: an outcome, another guide, or a
+    broken link (already an error of its own, so not reported twice)."""
+    preds: dict[str, list[str]] = defaultdict(list)
+    exits: list[str] = []
+    for node_id, node in guide.nodes.items():
+        if node.is_outcome:
+            exits.append(node_id)
+        for link in node.links():
+            if link.is_external or link.target not in guide.nodes:
+                exits.append(node_id)
+            else:
+                preds[link.target].append(node_id)
+    can_end: set[str] = set()
+    queue = deque(exits)
+    while queue:
+        node_id = queue.popleft()
+        if node_id in can_end:
+            continue
+        can_end.add(node_id)
+        queue.extend(preds[node_id])
+    for node_id, node in guide.nodes.items():
+        if node_id not in can_end:
+            rep.error(
+                node.pos,
+                "no-way-out",
+                f"node '{node_id}' is in a loop with no way out: no outcome can be reached from it",
+                "add a choice that leads to an outcome",
+            )
+
+
+def _check_nodes(guide: Guide, rep: Reporter) -> None:
+    for node_id, node in guide.nodes.items():
+        if node_id == TUTORIAL_END:
+            continue
+        text_pos = node.field_pos.get("text", node.pos)
+        if not node.text.strip():
+            rep.error(text_pos, "empty-text", f"node '{node_id}' has no text")
+        else:
+            _check_markdown(node.text, text_pos, node_id, rep)
+        if isinstance(node, QuestionNode):
+            if len(node.choices) == 1:
+                rep.warning(
+                    node.field_pos.get("choices", node.pos),
+                    "single-choice",
+                    f"question '{node_id}' has only one choice",
+                    "use a step instead, or add the other answers",
+                )
+            seen: dict[str, int] = {}
+            for choice in node.choices:
+                label = choice.label.strip()
+                if not label:
+                    rep.error(choice.pos, "empty-text", f"a choice of '{node_id}' has no label")
+                elif label.casefold() in seen:
+                    rep.error(
+                        choice.pos,
+                        "duplicate-label",
+                        f"the label '{label}' is used twice in question '{node_id}' "
+                        f"(first at line {seen[label.casefold()]})",
+                    )
+                else:
+                    seen[label.casefold()] = choice.pos.line
+
+
+def _check_markdown(text: str, pos: Pos, node_id: str, rep: Reporter) -> None:
+    open_fence: str | None = None
+    for line in text.splitlines():
+        m = _FENCE_LINE.match(line)
+        if m:
+            open_fence = None if open_fence == m.group(1) else (open_fence or m.group(1))
+    if open_fence:
+        rep.warning(
+            pos,
+            "markdown-unclosed-fence",
+            f"the text of '{node_id}' opens a code block ({open_fence}) that is never closed",
+            f"add a closing {open_fence} line",
+        )
+    if _EMPTY_LINK.search(text):
+        rep.warning(
+            pos,
+            "markdown-empty-link",
+            f"the text of '{node_id}' has a link with an empty target",
+        )
+
+
+def _fold(node_id: str) -> str:
+    return node_id.casefold().replace("_", "-")
+
+
+def _check_confusable_ids(guide: Guide, rep: Reporter) -> None:
+    first: dict[str, str] = {}
+    for node_id, node in guide.nodes.items():
+        key = _fold(node_id)
+        if key in first:
+            rep.warning(
+                node.pos,
+                "confusable-ids",
+                f"node id '{node_id}' differs from '{first[key]}' only by case or '-'/'_'",
+                "rename one of them",
+            )
+        else:
+            first[key] = node_id
+
+
+def _check_metadata(guide: Guide, rep: Reporter) -> None:
+    if not guide.summary.strip():
+        rep.warning(
+            Pos(1, 1),
+            "no-summary",
+            "the guide has no summary",
+            "add one or two sentences: lists and search show them",
+        )
+    if not guide.symptoms:
+        rep.warning(
+            Pos(1, 1),
+            "no-symptoms",
+            "the guide has no symptoms",
+            "add the phrases and error messages a reader would type",
+        )
+
+
+def _check_tests(guide: Guide, rep: Reporter) -> None:
+    for test in guide.tests:
+        if test.outcome is None and test.node is None:
+            rep.error(test.pos, "bad-test", f"test '{test.name}' says neither 'outcome' nor 'node'")
+        if test.outcome is not None and test.node is not None:
+            rep.error(test.pos, "bad-test", f"test '{test.name}' says both 'outcome' and 'node'")
+        if test.node is not None and test.node not in guide.nodes:
+            rep.error(
+                test.pos,
+                "unknown-node",
+                f"test '{test.name}' expects node '{test.node}', which is not a node of this guide",
+                did_you_mean(test.node, _node_ids(guide)),
+            )

@@ -1,0 +1,81 @@
+"""Diagnostics: what the loader and validator say about a guide file.
+
+Every problem carries a file, a 1-based line and column, a severity and a stable
+code, so a writer can jump to it and a tool can filter it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """A 1-based line and column in a file."""
+
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+    hint: str | None = field(default=None, compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def full_message(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+    def format(self) -> str:
+        """gcc-style: `FILE:LINE:COL: error: message [code]`."""
+        return (
+            f"{self.file}:{self.line}:{self.column}: {self.severity.value}: "
+            f"{self.full_message()} [{self.code}]"
+        )
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.code)
+
+
+class Reporter:
+    """Collects the diagnostics of one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[Diagnostic] = []
+
+    def error(self, pos: Pos, code: str, message: str, hint: str | None = None) -> None:
+        self.items.append(
+            Diagnostic(self.file, pos.line, pos.column, Severity.ERROR, code, message, hint)
+        )
+
+    def warning(self, pos: Pos, code: str, message: str, hint: str | None = None) -> None:
+        self.items.append(
+            Diagnostic(self.file, pos.line, pos.column, Severity.WARNING, code, message, hint)
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.items)
+
+
+def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
+    """A hint for a likely misspelling, or None when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

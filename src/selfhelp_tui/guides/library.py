@@ -1,0 +1,198 @@
+"""The library: every guide from every folder, with what could not be loaded.
+
+Folders are read in order (bundled, the user's folder, SELFHELP_GUIDES, then
+--guides); a later folder overrides an earlier one by guide id. A broken file
+never stops the others: it is kept in `failures` with its diagnostics.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
+from .loader import LoadResult, display_path, load_guide
+from .model import Guide
+
+GUIDE_SUFFIXES = (".yaml", ".yml")
+#: Files in a guide folder that are not guides (the pack manifest).
+RESERVED_NAMES = {"selfhelp.yaml", "selfhelp.yml"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A folder (or a single file) of guides and how the list names it."""
+
+    path: Path
+    origin: str
+
+
+@dataclass
+class Library:
+    guides: dict[str, Guide] = field(default_factory=dict)
+    results: list[LoadResult] = field(default_factory=list)
+    #: Diagnostics that belong to no single file load (a skipped link, a missing folder).
+    extra: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[LoadResult]:
+        return [r for r in self.results if not r.ok]
+
+    def diagnostics(self) -> list[Diagnostic]:
+        out = [d for r in self.results for d in r.diagnostics] + self.extra
+        return sorted(out, key=Diagnostic.sort_key)
+
+    def get(self, guide_id: str) -> Guide | None:
+        return self.guides.get(guide_id)
+
+    def sorted_guides(self) -> list[Guide]:
+        return sorted(self.guides.values(), key=lambda g: (g.kind != "troubleshooter", g.title))
+
+
+def bundled_guides_dir() -> Path:
+    """The guides shipped with the package (in a wheel) or the repo's `guides/`."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "bundled_guides"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "guides"
+
+
+def guide_files(folder: Path, extra: list[Diagnostic] | None = None) -> list[Path]:
+    """Guide files under a folder, sorted, skipping hidden folders and links that
+    point outside it (a guide pack must not reach into the rest of the disk)."""
+    if folder.is_file():
+        return [folder]
+    root = folder.resolve()
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.endswith(GUIDE_SUFFIXES) or name in RESERVED_NAMES or name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    if extra is not None:
+                        rep = Reporter(display_path(path))
+                        rep.warning(
+                            Pos(1, 1),
+                            "link-outside-folder",
+                            "skipped: this is a link to a file outside the guide folder",
+                        )
+                        extra.extend(rep.items)
+                    continue
+            found.append(path)
+    return found
+
+
+def load_library(sources: Sequence[Source], *, override: bool = True) -> Library:
+    """Load every guide of every source. With `override`, a later source replaces an
+    earlier guide of the same id; without it (validate), a second id is an error."""
+    lib = Library()
+    for source in sources:
+        if not source.path.exists():
+            rep = Reporter(display_path(source.path))
+            rep.error(Pos(1, 1), "no-such-path", "no such file or folder")
+            lib.extra.extend(rep.items)
+            continue
+        seen_here: dict[str, LoadResult] = {}
+        for path in guide_files(source.path, lib.extra):
+            result = load_guide(path, source.origin)
+            lib.results.append(result)
+            guide = result.guide
+            if guide is None:
+                continue
+            first = seen_here.get(guide.id) or (None if override else _result_for(lib, guide.id))
+            if first is not None:
+                _duplicate(result, first)
+                continue
+            seen_here[guide.id] = result
+            lib.guides[guide.id] = guide
+    _check_guide_links(lib)
+    return lib
+
+
+def _result_for(lib: Library, guide_id: str) -> LoadResult | None:
+    guide = lib.guides.get(guide_id)
+    return next((r for r in lib.results if r.guide is guide), None) if guide else None
+
+
+def _duplicate(result: LoadResult, first: LoadResult) -> None:
+    rep = Reporter(display_path(result.path))
+    assert result.guide is not None
+    rep.error(
+        result.guide.key_pos.get("id@value", Pos()),
+        "duplicate-id",
+        f"guide id '{result.guide.id}' is already used by {display_path(first.path)}",
+    )
+    result.diagnostics.extend(rep.items)
+    result.guide = None
+
+
+def _check_guide_links(lib: Library) -> None:
+    """`guide:ID#NODE` targets must exist. A guide whose link is broken is moved to
+    the failures, and so on until no broken link is left."""
+    changed = True
+    while changed:
+        changed = False
+        for result in lib.results:
+            guide = result.guide
+            if guide is None:
+                continue
+            rep = Reporter(display_path(result.path))
+            for node in guide.nodes.values():
+                for link in node.links():
+                    if link.is_external:
+                        _check_one_link(lib, link.target, link.pos, rep)
+            if rep.items:
+                result.diagnostics.extend(rep.items)
+                if rep.has_errors:
+                    result.guide = None
+                    lib.guides.pop(guide.id, None)
+                    changed = True
+
+
+def _check_one_link(lib: Library, target: str, pos: Pos, rep: Reporter) -> None:
+    from .model import Link
+
+    guide_id, node_id = Link(target, pos).split_external()
+    other = lib.guides.get(guide_id)
+    if other is None:
+        rep.error(
+            pos,
+            "unknown-guide",
+            f"'{target}' links to guide '{guide_id}', which is not in the library",
+            did_you_mean(guide_id, list(lib.guides)),
+        )
+    elif node_id is not None and node_id not in other.nodes:
+        rep.error(
+            pos,
+            "unknown-node",
+            f"'{target}': node '{node_id}' is not a node of guide '{guide_id}'",
+            did_you_mean(node_id, list(other.nodes)),
+        )
+
+
+def sources_from(
+    extra_dirs: Iterable[str | Path] = (),
+    env: dict[str, str] | None = None,
+    user_dir: Path | None = None,
+    include_bundled: bool = True,
+) -> list[Source]:
+    """The folders of the library, in override order."""
+    env = dict(os.environ) if env is None else env
+    out: list[Source] = []
+    if include_bundled:
+        out.append(Source(bundled_guides_dir(), "bundled"))
+    if user_dir is not None and user_dir.is_dir():
+        out.append(Source(user_dir, "user"))
+    for part in env.get("SELFHELP_GUIDES", "").split(os.pathsep):
+        if part.strip():
+            out.append(Source(Path(part.strip()).expanduser(), part.strip()))
+    for d in extra_dirs:
+        out.append(Source(Path(d).expanduser(), str(d)))
+    return out

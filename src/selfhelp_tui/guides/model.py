@@ -1,0 +1,382 @@
+"""The guide model: what a loaded guide is, independent of any frontend.
+
+A node type is a class with its own spec (what a writer may put in it) and the
+links it makes (`targets`); the loader, validator, engine and JSON Schema all
+work from `NODE_TYPES`, so a new node type is one local change here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from .diagnostics import Pos
+from .spec import (
+    AnyOf,
+    Const,
+    Enum,
+    Field,
+    Id,
+    Int,
+    ListOf,
+    MapOf,
+    NodeId,
+    Rec,
+    Record,
+    Str,
+    Tagged,
+)
+
+FORMAT_VERSION = 1
+KINDS = ("troubleshooter", "tutorial")
+RESULTS = ("resolved", "unresolved", "escalate")
+#: Every way a walk can end; tutorials end `completed`.
+OUTCOMES = (*RESULTS, "completed")
+#: A `next` that names another guide: `guide:ID` or `guide:ID#NODE`.
+GUIDE_LINK_PREFIX = "guide:"
+#: Id of the outcome a tutorial reaches after its last step (not a valid writer id).
+TUTORIAL_END = "_completed"
+
+
+def Text(description: str) -> Str:
+    return Str(description=description, markdown=True, lenient=True)
+
+
+NEXT = Str(
+    description=(
+        "Where to go next: a node id of this guide, `guide:OTHER-ID` for the start of "
+        "another guide, or `guide:OTHER-ID#NODE` for a node in it."
+    ),
+    lenient=True,
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A `next` as written, and where."""
+
+    target: str
+    pos: Pos
+
+    @property
+    def is_external(self) -> bool:
+        return self.target.startswith(GUIDE_LINK_PREFIX)
+
+    def split_external(self) -> tuple[str, str | None]:
+        """`guide:ID#NODE` -> (ID, NODE or None)."""
+        rest = self.target[len(GUIDE_LINK_PREFIX) :]
+        guide_id, _, node = rest.partition("#")
+        return guide_id, node or None
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    next: Link
+    pos: Pos
+
+
+@dataclass
+class Node:
+    """A point in a guide. Subclasses say what a writer may put in it."""
+
+    id: str
+    text: str
+    pos: Pos
+    title: str | None = None
+    #: Where each key of the node was written (for diagnostics).
+    field_pos: dict[str, Pos] = field(default_factory=dict, repr=False, compare=False)
+
+    type: ClassVar[str]
+    spec: ClassVar[Record]
+
+    def links(self) -> list[Link]:
+        """Every `next` this node can lead to, in order."""
+        return []
+
+    @property
+    def is_outcome(self) -> bool:
+        return False
+
+    @classmethod
+    def build(cls, node_id: str, rec: Rec) -> Node:  # pragma: no cover - per type
+        raise NotImplementedError
+
+
+@dataclass
+class QuestionNode(Node):
+    choices: list[Choice] = field(default_factory=list)
+
+    type: ClassVar[str] = "question"
+    spec: ClassVar[Record] = Record(
+        description="Asks the reader something and branches on the answer.",
+        noun="question",
+        passthrough=("type",),
+        fields=(
+            Field("text", Text("The question, in Markdown."), required=True),
+            Field(
+                "choices",
+                ListOf(
+                    Record(
+                        description="One answer the reader can pick.",
+                        noun="choice",
+                        fields=(
+                            Field(
+                                "label",
+                                Str(description="The answer as shown.", lenient=True),
+                                required=True,
+                            ),
+                            Field("next", NEXT, required=True),
+                        ),
+                    ),
+                    description="The answers, in the order shown (digits 1-9 pick them).",
+                    min_items=1,
+                ),
+                required=True,
+            ),
+        ),
+    )
+
+    def links(self) -> list[Link]:
+        return [c.next for c in self.choices]
+
+    @classmethod
+    def build(cls, node_id: str, rec: Rec) -> Node:
+        choices = [
+            Choice(c.get("label", ""), Link(c.get("next", ""), c.where("next")), c.pos)
+            for c in rec.get("choices", [])
+            if "label" in c.values and "next" in c.values
+        ]
+        return cls(node_id, rec.get("text", ""), rec.pos, choices=choices)
+
+
+@dataclass
+class StepNode(Node):
+    next: Link | None = None
+
+    type: ClassVar[str] = "step"
+    spec: ClassVar[Record] = Record(
+        description="An instruction to carry out; then the walk continues.",
+        noun="step",
+        passthrough=("type",),
+        fields=(
+            Field("text", Text("What to do, in Markdown."), required=True),
+            Field("next", NEXT, required=True),
+        ),
+    )
+
+    def links(self) -> list[Link]:
+        return [self.next] if self.next else []
+
+    @classmethod
+    def build(cls, node_id: str, rec: Rec) -> Node:
+        nxt = Link(rec.get("next"), rec.where("next")) if "next" in rec.values else None
+        return cls(node_id, rec.get("text", ""), rec.pos, next=nxt)
+
+
+@dataclass
+class OutcomeNode(Node):
+    result: str = "resolved"
+
+    type: ClassVar[str] = "outcome"
+    spec: ClassVar[Record] = Record(
+        description="Ends the walk and says how it ended.",
+        noun="outcome",
+        passthrough=("type",),
+        fields=(
+            Field(
+                "result",
+                Enum(RESULTS, description="How the walk ended for the reader."),
+                required=True,
+            ),
+            Field(
+                "text", Text("What the reader should know at the end, in Markdown."), required=True
+            ),
+        ),
+    )
+
+    @property
+    def is_outcome(self) -> bool:
+        return True
+
+    @classmethod
+    def build(cls, node_id: str, rec: Rec) -> Node:
+        return cls(node_id, rec.get("text", ""), rec.pos, result=rec.get("result", "resolved"))
+
+
+NODE_TYPES: dict[str, type[Node]] = {t.type: t for t in (QuestionNode, StepNode, OutcomeNode)}
+
+TUTORIAL_STEP = Record(
+    description="One step of a tutorial.",
+    noun="tutorial step",
+    fields=(
+        Field("id", NodeId("An optional id for the step (default: step-N)."), required=False),
+        Field("title", Str(description="The step's heading.", lenient=True), required=True),
+        Field("text", Text("The step's content, in Markdown."), required=True),
+    ),
+)
+
+ANSWER = AnyOf(
+    (
+        Int(description="The 1-based number of the choice.", minimum=1),
+        Str(description="A choice label exactly as written, or `next` for a step."),
+    ),
+    description="One answer: a choice number, a choice label, or `next` for a step.",
+    expected="a choice number or a choice label",
+)
+
+GUIDE_TEST = Record(
+    description="A walk through the guide and where it must end.",
+    noun="test",
+    fields=(
+        Field("name", Str(description="What the test checks.", lenient=True), required=True),
+        Field(
+            "answers",
+            ListOf(ANSWER, description="The answers given, one per node walked."),
+            required=True,
+        ),
+        Field(
+            "outcome",
+            Enum(OUTCOMES, description="The outcome the answers must reach."),
+        ),
+        Field("node", NodeId("The node the answers must stop on."), required=False),
+    ),
+)
+
+
+def guide_spec() -> Record:
+    """The top-level spec of a guide file (built on call so NODE_TYPES can grow)."""
+    node = Tagged(
+        "type",
+        {name: cls.spec for name, cls in NODE_TYPES.items()},
+        description="A node: its `type` says which other keys it takes.",
+    )
+    return Record(
+        title="selfhelp guide",
+        description="A selfhelp-tui guide: a troubleshooter (a tree of nodes) or a tutorial.",
+        noun="the guide",
+        fields=(
+            Field(
+                "format",
+                Const(FORMAT_VERSION, description="The guide format version; always 1."),
+                required=True,
+            ),
+            Field("id", Id("The guide's id, unique in the library."), required=True),
+            Field(
+                "version",
+                Int(
+                    description="The guide's own version; raise it when you change its paths.",
+                    minimum=1,
+                ),
+                default=1,
+            ),
+            Field(
+                "kind",
+                Enum(KINDS, description="A troubleshooter (a tree) or a tutorial (steps)."),
+                required=True,
+            ),
+            Field(
+                "title", Str(description="The title shown in lists.", lenient=True), required=True
+            ),
+            Field(
+                "summary", Str(description="One or two sentences about the guide.", lenient=True)
+            ),
+            Field(
+                "tags",
+                ListOf(Str(description="A tag.", lenient=True), description="Words to browse by."),
+                default=list,
+            ),
+            Field(
+                "symptoms",
+                ListOf(
+                    Str(description="A phrase or error message.", lenient=True),
+                    description="What a reader might type or see; search matches them first.",
+                ),
+                default=list,
+            ),
+            Field(
+                "lang",
+                Str(
+                    description="The language of the guide text (a code such as en, nb, hu).",
+                    pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]+)?$",
+                    pattern_help="use a language code such as en or pt-BR",
+                ),
+                default="en",
+            ),
+            Field("start", NodeId("The first node of a troubleshooter.")),
+            Field(
+                "nodes",
+                MapOf(
+                    node,
+                    key=NodeId("A node id."),
+                    description="The nodes of a troubleshooter, by id.",
+                    min_items=1,
+                    key_noun="node id",
+                    item_noun="node",
+                ),
+            ),
+            Field(
+                "steps",
+                ListOf(
+                    TUTORIAL_STEP, description="The steps of a tutorial, in order.", min_items=1
+                ),
+            ),
+            Field(
+                "tests",
+                ListOf(
+                    GUIDE_TEST, description="Walks that must end where they say (selfhelp test)."
+                ),
+                default=list,
+            ),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class GuideTest:
+    name: str
+    answers: tuple[int | str, ...]
+    outcome: str | None
+    node: str | None
+    pos: Pos
+
+
+@dataclass
+class Guide:
+    id: str
+    title: str
+    kind: str
+    start: str
+    nodes: dict[str, Node]
+    version: int = 1
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    symptoms: tuple[str, ...] = ()
+    lang: str = "en"
+    tests: tuple[GuideTest, ...] = ()
+    path: Path | None = None
+    #: Where the guide came from: "bundled", "user", or the folder it was found in.
+    origin: str = ""
+    #: Where each top-level key was written (for diagnostics).
+    key_pos: dict[str, Pos] = field(default_factory=dict)
+
+    @property
+    def is_tutorial(self) -> bool:
+        return self.kind == "tutorial"
+
+    def node(self, node_id: str) -> Node:
+        return self.nodes[node_id]
+
+    def step_ids(self) -> list[str]:
+        """Tutorial steps in order (not the closing outcome)."""
+        return [n for n in self.nodes if n != TUTORIAL_END]
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "version": self.version,
+            "source": self.origin,
+        }

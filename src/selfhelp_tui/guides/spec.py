@@ -1,0 +1,395 @@
+"""A small declarative type system for the guide format.
+
+The same specs drive the loader's checks (with positions and did-you-mean hints)
+and the JSON Schema that editors use, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import Pos, Reporter, did_you_mean
+from .text import clean_text
+from .yamlsrc import KIND_NAMES, YMap, YScalar, YSeq, YValue, kind_of
+
+INVALID: Any = object()  # returned when a value failed its check
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+def _got(value: YValue) -> str:
+    return KIND_NAMES[kind_of(value)]
+
+
+class Spec:
+    description: str = ""
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    def json_schema(self) -> dict[str, Any]:  # pragma: no cover
+        raise NotImplementedError
+
+    def _type_error(self, value: YValue, rep: Reporter, where: str, expected: str) -> Any:
+        if isinstance(value, YScalar) and value.kind == "tagged":
+            return INVALID  # its tag was reported already
+        hint = None
+        if isinstance(value, YScalar) and value.kind == "bool" and expected == "a string":
+            hint = f'quote it: "{value.raw}"; unquoted, YAML reads it as true or false'
+        elif isinstance(value, YScalar) and value.kind == "null":
+            hint = "the value is missing"
+        rep.error(value.pos, "wrong-type", f"{where} must be {expected}, not {_got(value)}", hint)
+        return INVALID
+
+
+@dataclass
+class Str(Spec):
+    description: str = ""
+    pattern: str | None = None
+    pattern_help: str = ""
+    examples: tuple[str, ...] = ()
+    markdown: bool = False
+    #: YAML scalars that are not strings (numbers, dates) are taken as written.
+    lenient: bool = False
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if not isinstance(value, YScalar) or value.kind not in (
+            ("str", "int", "float", "timestamp") if self.lenient else ("str",)
+        ):
+            return self._type_error(value, rep, where, "a string")
+        text = value.value if value.kind == "str" else value.raw
+        text, removed = clean_text(text)
+        if removed:
+            rep.warning(
+                value.pos,
+                "control-characters",
+                f"{where} contains control characters or escape sequences; they were removed",
+            )
+        if self.pattern and not re.match(self.pattern, text):
+            rep.error(value.pos, "bad-id", f"{where} '{text}' is not valid: {self.pattern_help}")
+            return INVALID
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "string", "description": self.description}
+        if self.pattern:
+            out["pattern"] = self.pattern
+        if self.examples:
+            out["examples"] = list(self.examples)
+        return out
+
+
+def Id(description: str) -> Str:
+    return Str(
+        description=description,
+        pattern=ID_PATTERN,
+        pattern_help="use lowercase letters, digits and '-', starting with a letter or digit",
+        lenient=True,
+    )
+
+
+def is_id(text: str) -> bool:
+    return bool(_ID_RE.match(text))
+
+
+NODE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+
+
+def NodeId(description: str) -> Str:
+    return Str(
+        description=description,
+        pattern=NODE_ID_PATTERN,
+        pattern_help="use ASCII letters, digits, '-' and '_', starting with a letter or digit",
+        lenient=True,
+    )
+
+
+@dataclass
+class Int(Spec):
+    description: str = ""
+    minimum: int | None = None
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if not isinstance(value, YScalar) or value.kind != "int":
+            return self._type_error(value, rep, where, "an integer")
+        if self.minimum is not None and value.value < self.minimum:
+            rep.error(value.pos, "out-of-range", f"{where} must be at least {self.minimum}")
+            return INVALID
+        return int(value.value)
+
+    def json_schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "integer", "description": self.description}
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        return out
+
+
+@dataclass
+class Const(Spec):
+    value: Any
+    description: str = ""
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if not isinstance(value, YScalar) or value.value != self.value or value.kind == "bool":
+            shown = value.raw if isinstance(value, YScalar) else _got(value)
+            rep.error(
+                value.pos,
+                "unsupported-format",
+                f"{where} is {shown}, but this version of selfhelp reads only {self.value}",
+            )
+            return INVALID
+        return self.value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"const": self.value, "description": self.description}
+
+
+@dataclass
+class Enum(Spec):
+    values: tuple[str, ...]
+    description: str = ""
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if not isinstance(value, YScalar) or value.kind != "str":
+            return self._type_error(value, rep, where, "one of " + ", ".join(self.values))
+        if value.value not in self.values:
+            rep.error(
+                value.pos,
+                "bad-value",
+                f"{where} is '{value.value}', which is not one of: {', '.join(self.values)}",
+                did_you_mean(value.value, self.values),
+            )
+            return INVALID
+        return value.value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"enum": list(self.values), "description": self.description}
+
+
+@dataclass
+class AnyOf(Spec):
+    """A value of the first spec it matches (used for int-or-string answers)."""
+
+    options: tuple[Spec, ...]
+    description: str = ""
+    expected: str = ""
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        for spec in self.options:
+            probe = Reporter(rep.file)
+            result = spec.check(value, probe, where)
+            if result is not INVALID and not probe.has_errors:
+                rep.items.extend(probe.items)
+                return result
+        return self._type_error(value, rep, where, self.expected)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "anyOf": [o.json_schema() for o in self.options],
+            "description": self.description,
+        }
+
+
+@dataclass
+class ListOf(Spec):
+    item: Spec
+    description: str = ""
+    min_items: int = 0
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if not isinstance(value, YSeq):
+            return self._type_error(value, rep, where, "a list")
+        if len(value.items) < self.min_items:
+            rep.error(
+                value.pos,
+                "too-few-items",
+                f"{where} needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}",
+            )
+        noun = getattr(self.item, "noun", None) or "item"
+        out = [
+            self.item.check(v, rep, f"{noun} {i + 1} of {where}") for i, v in enumerate(value.items)
+        ]
+        return [v for v in out if v is not INVALID]
+
+    def json_schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": "array",
+            "items": self.item.json_schema(),
+            "description": self.description,
+        }
+        if self.min_items:
+            out["minItems"] = self.min_items
+        return out
+
+
+@dataclass
+class Field:
+    name: str
+    spec: Spec
+    required: bool = False
+    default: Any = None
+
+
+@dataclass
+class Rec:
+    """A checked mapping: values by field name, with where each one was written."""
+
+    pos: Pos
+    values: dict[str, Any]
+    key_pos: dict[str, Pos]
+    value_pos: dict[str, Pos]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def where(self, name: str) -> Pos:
+        return self.value_pos.get(name, self.key_pos.get(name, self.pos))
+
+
+@dataclass
+class Record(Spec):
+    fields: tuple[Field, ...]
+    description: str = ""
+    title: str = ""
+    #: What a record is called in messages ("node 'x'", "choice 2").
+    noun: str = "mapping"
+    #: Extra fields accepted silently (a discriminator checked by the parent).
+    passthrough: tuple[str, ...] = ()
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if not isinstance(value, YMap):
+            return self._type_error(value, rep, where, "a mapping of keys to values")
+        known = {f.name: f for f in self.fields}
+        values: dict[str, Any] = {}
+        value_pos: dict[str, Pos] = {}
+        suggested: set[str] = set()
+        for key, item in value.items.items():
+            if key in self.passthrough:
+                continue
+            fspec = known.get(key)
+            if fspec is None:
+                missing = [n for n in known if n not in value.items]
+                close = did_you_mean(key, missing) or did_you_mean(key, list(known))
+                if close:
+                    suggested.add(close.split("'")[1])
+                rep.error(
+                    value.key_pos[key], "unknown-key", f"unknown key '{key}' in {where}", close
+                )
+                continue
+            checked = fspec.spec.check(item, rep, f"'{key}' of {where}")
+            value_pos[key] = item.pos
+            if checked is not INVALID:
+                values[key] = checked
+        for f in self.fields:
+            if f.name not in value.items:
+                if f.required and f.name not in suggested:  # a typo, reported once
+                    rep.error(value.pos, "missing-key", f"{where} has no '{f.name}'")
+                elif f.default is not None:
+                    values[f.name] = f.default() if callable(f.default) else f.default
+        return Rec(value.pos, values, dict(value.key_pos), value_pos)
+
+    def json_schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": "object",
+            "description": self.description,
+            "properties": {f.name: f.spec.json_schema() for f in self.fields},
+            "additionalProperties": False,
+        }
+        for name in self.passthrough:
+            out["properties"].setdefault(name, {})
+        if self.title:
+            out["title"] = self.title
+        required = [f.name for f in self.fields if f.required]
+        if required:
+            out["required"] = required
+        return out
+
+
+@dataclass
+class Tagged(Spec):
+    """A mapping whose `key` field picks which Record describes the rest (node types)."""
+
+    key: str
+    variants: dict[str, Record]
+    description: str = ""
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if not isinstance(value, YMap):
+            return self._type_error(value, rep, where, "a mapping of keys to values")
+        tag = value.items.get(self.key)
+        if tag is None:
+            rep.error(
+                value.pos,
+                "missing-key",
+                f"{where} has no '{self.key}' (one of: {', '.join(self.variants)})",
+            )
+            return INVALID
+        if not isinstance(tag, YScalar) or tag.value not in self.variants:
+            shown = tag.raw if isinstance(tag, YScalar) else _got(tag)
+            rep.error(
+                tag.pos,
+                "unknown-type",
+                f"'{shown}' is not a {self.key} of node; known: {', '.join(self.variants)}",
+                did_you_mean(str(shown), list(self.variants)),
+            )
+            return INVALID
+        rec = self.variants[tag.value].check(value, rep, where)
+        if rec is not INVALID:
+            rec.values[self.key] = tag.value
+        return rec
+
+    def json_schema(self) -> dict[str, Any]:
+        variants = []
+        for name, rec in self.variants.items():
+            schema = rec.json_schema()
+            schema["properties"] = {
+                self.key: {"const": name, "description": f"The node type: {name}."},
+                **schema["properties"],
+            }
+            schema["required"] = [self.key, *schema.get("required", [])]
+            variants.append(schema)
+        return {
+            "type": "object",
+            "description": self.description,
+            "required": [self.key],
+            "oneOf": variants,
+        }
+
+
+@dataclass
+class MapOf(Spec):
+    """A mapping from ids to values (the `nodes:` of a troubleshooter)."""
+
+    value: Spec
+    key: Str = field(default_factory=lambda: Id("An id."))
+    description: str = ""
+    min_items: int = 0
+    key_noun: str = "key"
+    #: What one value is called in messages: "node" gives "node 'check-df'".
+    item_noun: str = ""
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if not isinstance(value, YMap):
+            return self._type_error(value, rep, where, "a mapping of ids to values")
+        if len(value.items) < self.min_items:
+            rep.error(value.pos, "too-few-items", f"{where} is empty")
+        out: dict[str, tuple[Pos, Any]] = {}
+        for key, item in value.items.items():
+            kpos = value.key_pos[key]
+            checked_key = self.key.check(YScalar(kpos, key, "str", key), rep, self.key_noun)
+            checked = self.value.check(item, rep, f"{self.item_noun} '{key}'".lstrip())
+            if checked is not INVALID and checked_key is not INVALID:
+                out[key] = (kpos, checked)
+        return out
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": self.description,
+            "propertyNames": {"pattern": self.key.pattern} if self.key.pattern else {},
+            "additionalProperties": self.value.json_schema(),
+            "minProperties": self.min_items,
+        }

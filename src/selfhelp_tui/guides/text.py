@@ -1,0 +1,72 @@
+"""Guide text is content, never code.
+
+Terminal escape sequences and control characters are removed when a guide is
+loaded, so no frontend can be made to clear the screen, move the cursor or hide
+text. Rich markup is left in the text as written; every frontend shows it
+literally (Rich `Text`, Textual `Content`, or plain print), never parses it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# CSI / OSC / other ESC sequences, then lone C0 (but \t \n), DEL, C1, and
+# bidirectional overrides that can reorder what a reader sees.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, terminated by BEL or ST
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    r"|\x1b[@-Z\\-_]?"  # two-byte sequences, or a lone ESC
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """Return the text without escape sequences and control characters, and
+    whether anything was removed. `\\r\\n` is normalised to `\\n` first."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if not _CONTROLS.search(text):
+        return text, False
+    cleaned = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    return cleaned, cleaned != text
+
+
+def markdown_to_plain(text: str) -> str:
+    """A readable plain-text rendering of guide Markdown for line terminals.
+
+    Code stays exactly as written (it must be copyable); emphasis markers and
+    link syntax are dropped; everything else is kept as is.
+    """
+    out: list[str] = []
+    in_fence = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            out.append("    " + line)
+            continue
+        line = re.sub(r"^(\s*)#{1,6}\s+", r"\1", line)
+        line = re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1 (\2)", line)
+        line = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", line)
+        line = re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)", r"\1", line)
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
+_INLINE = re.compile(r"`([^`\n]+)`")
+
+
+def first_code(text: str) -> str | None:
+    """The first fenced code block of a text, else its first inline code."""
+    fence = _FENCE.search(text)
+    inline = _INLINE.search(text)
+    if fence and (not inline or fence.start() <= inline.start()):
+        return fence.group(2).rstrip("\n")
+    if inline:
+        return inline.group(1)
+    return None

@@ -1,0 +1,291 @@
+"""Safe YAML reading that keeps every value's line and column.
+
+Guide files are untrusted. We only *compose* the YAML (build the node graph with
+the safe loader, C-accelerated when available) and convert the nodes ourselves:
+no constructor that can build Python objects ever runs, unknown tags are
+rejected, duplicate keys are reported (PyYAML accepts them silently), and alias
+expansion and nesting depth are bounded so an "alias bomb" costs nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, Pos, Reporter, Severity
+
+try:  # pragma: no cover - which one is present depends on the PyYAML build
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+#: Largest guide file we read, in bytes. Real guides are a few kB.
+MAX_FILE_BYTES = 1024 * 1024
+#: Deepest nesting of mappings and lists we follow.
+MAX_DEPTH = 64
+#: Most YAML nodes one file may expand to (aliases counted at every use).
+MAX_NODES = 200_000
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {
+    _TAG + "str": "str",
+    _TAG + "int": "int",
+    _TAG + "float": "float",
+    _TAG + "bool": "bool",
+    _TAG + "null": "null",
+    _TAG + "timestamp": "timestamp",
+}
+
+
+@dataclass
+class YScalar:
+    pos: Pos
+    value: Any
+    kind: str  # str | int | float | bool | null | timestamp
+    raw: str
+
+
+@dataclass
+class YSeq:
+    pos: Pos
+    items: list[YValue]
+
+
+@dataclass
+class YMap:
+    pos: Pos
+    items: dict[str, YValue]
+    key_pos: dict[str, Pos] = field(default_factory=dict)
+
+
+YValue = YScalar | YSeq | YMap
+
+KIND_NAMES = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean",
+    "null": "nothing (null)",
+    "timestamp": "a date",
+    "tagged": "a tagged value",
+    "seq": "a list",
+    "map": "a mapping",
+}
+
+
+def kind_of(value: YValue) -> str:
+    if isinstance(value, YScalar):
+        return value.kind
+    return "seq" if isinstance(value, YSeq) else "map"
+
+
+def _pos(mark: Any) -> Pos:
+    return Pos(mark.line + 1, mark.column + 1)
+
+
+class _TooBig(Exception):
+    def __init__(self, pos: Pos, message: str, code: str) -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.code = code
+
+
+_bool_constructor = yaml.constructor.SafeConstructor()
+
+
+def _scalar(node: yaml.ScalarNode, rep: Reporter) -> YScalar:
+    pos = _pos(node.start_mark)
+    kind = _SCALAR_TAGS.get(node.tag)
+    if kind is None:
+        _bad_tag(node, rep)
+        return YScalar(pos, None, "tagged", node.value)
+    value: Any
+    try:
+        if kind == "int":
+            value = _bool_constructor.construct_yaml_int(node)
+        elif kind == "float":
+            value = _bool_constructor.construct_yaml_float(node)
+        elif kind == "bool":
+            value = _bool_constructor.construct_yaml_bool(node)
+        elif kind == "null":
+            value = None
+        else:
+            value = node.value
+    except (ValueError, yaml.YAMLError):
+        kind, value = "str", node.value
+    return YScalar(pos, value, kind, node.value)
+
+
+def _bad_tag(node: yaml.Node, rep: Reporter) -> None:
+    tag = (node.tag or "?").replace(_TAG, "!!")
+    if tag.startswith(_TAG + "python/") or "python" in tag:
+        rep.error(
+            _pos(node.start_mark),
+            "unsafe-tag",
+            f"the YAML tag '{tag}' is not allowed: guide files cannot create program objects",
+        )
+    else:
+        rep.error(
+            _pos(node.start_mark),
+            "unknown-tag",
+            f"the YAML tag '{tag}' is not supported in guide files",
+            "remove the tag",
+        )
+
+
+class _Converter:
+    def __init__(self, rep: Reporter) -> None:
+        self.rep = rep
+        self.count = 0
+
+    def convert(self, node: yaml.Node, depth: int = 0) -> YValue:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(
+                _pos(node.start_mark),
+                f"the file expands to more than {MAX_NODES} values (an alias bomb?)",
+                "too-many-values",
+            )
+        if depth > MAX_DEPTH:
+            raise _TooBig(
+                _pos(node.start_mark),
+                f"values are nested more than {MAX_DEPTH} levels deep",
+                "too-deep",
+            )
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node, self.rep)
+        if node.tag not in (_TAG + "seq", _TAG + "map") and not isinstance(node, yaml.ScalarNode):
+            # Never look inside a value with a foreign tag: report it once, drop it.
+            _bad_tag(node, self.rep)
+            return YScalar(_pos(node.start_mark), None, "tagged", "")
+        if isinstance(node, yaml.SequenceNode):
+            return YSeq(_pos(node.start_mark), [self.convert(n, depth + 1) for n in node.value])
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> YMap:
+        result = YMap(_pos(node.start_mark), {})
+        for key_node, value_node in node.value:
+            key_pos = _pos(key_node.start_mark)
+            if key_node.tag == _TAG + "merge":
+                self.rep.error(
+                    key_pos, "merge-key", "YAML merge keys ('<<') are not supported in guides"
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.rep.error(
+                    key_pos, "bad-key", "a key must be a plain word, not a list or mapping"
+                )
+                continue
+            if key_node.tag not in _SCALAR_TAGS:
+                _bad_tag(key_node, self.rep)
+            # Keys are names to writers: take them as written (`404:` is the id "404").
+            key = str(key_node.value)
+            if key in result.items:
+                first = result.key_pos[key]
+                self.rep.error(
+                    key_pos,
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first defined at line {first.line})",
+                )
+                continue
+            result.key_pos[key] = key_pos
+            result.items[key] = self.convert(value_node, depth + 1)
+        return result
+
+
+def decode(data: bytes, rep: Reporter) -> str | None:
+    """Bytes to text: UTF-8 only, with a clear error for anything else."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE)):
+        rep.error(
+            Pos(1, 1),
+            "bad-encoding",
+            "the file is UTF-16 or UTF-32; guide files must be UTF-8",
+            "save the file as UTF-8",
+        )
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        rep.error(
+            Pos(line, column),
+            "bad-encoding",
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            "save the file as UTF-8",
+        )
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        rep.error(Pos(line, 1), "bad-encoding", "the file contains a NUL byte (is it binary?)")
+        return None
+    return text
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic:
+    """Turn PyYAML's error into one diagnostic at the most useful place: where an
+    unclosed quote or bracket opened, rather than where the file ended."""
+    problem = exc.problem or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    if "end of stream" in problem and exc.context_mark is not None:
+        mark = exc.context_mark
+    pos = _pos(mark) if mark is not None else Pos(1, 1)
+    if "expected a single document" in str(exc):
+        return Diagnostic(
+            file,
+            pos.line,
+            pos.column,
+            Severity.ERROR,
+            "several-documents",
+            "a guide file holds one YAML document, not several",
+        )
+    message = f"YAML syntax error: {exc.context + ', ' if exc.context else ''}{problem}"
+    hint = None
+    lines = text.splitlines()
+    if 0 < pos.line <= len(lines) and "\t" in lines[pos.line - 1][: pos.column + 1]:
+        hint = "indent with spaces, not tabs"
+    elif "end of stream" in problem and exc.context and "quoted" in exc.context:
+        hint = "close the quote"
+    return Diagnostic(file, pos.line, pos.column, Severity.ERROR, "yaml-syntax", message, hint)
+
+
+def parse(data: bytes, rep: Reporter) -> YValue | None:
+    """Parse one YAML document; report problems to `rep` and return None on failure."""
+    if len(data) > MAX_FILE_BYTES:
+        rep.error(
+            Pos(1, 1),
+            "file-too-large",
+            f"the file is {len(data)} bytes; guide files may be at most {MAX_FILE_BYTES} bytes",
+            "split it into several guides linked with 'guide:' targets",
+        )
+        return None
+    text = decode(data, rep)
+    if text is None:
+        return None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        rep.items.append(_syntax_error(exc, text, rep.file))
+        return None
+    except yaml.YAMLError as exc:
+        rep.error(Pos(1, 1), "yaml-syntax", f"YAML syntax error: {exc}")
+        return None
+    except RecursionError:
+        rep.error(Pos(1, 1), "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
+        return None
+    if root is None:
+        rep.error(Pos(1, 1), "empty-file", "the file is empty", "a guide starts with 'format: 1'")
+        return None
+    try:
+        return _Converter(rep).convert(root)
+    except _TooBig as exc:
+        rep.error(exc.pos, exc.code, str(exc))
+        return None

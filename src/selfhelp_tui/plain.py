@@ -1,0 +1,130 @@
+"""Plain mode: a line-based walk for serial consoles, screen readers and scripts.
+
+It draws nothing but lines of text, reads answers from any input (a terminal, a
+pipe, a list given with --answers) and never imports Textual. Closed input ends
+the walk as abandoned instead of looping.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TextIO
+
+from .engine import NEXT_WORD, Walk, WalkError
+from .guides.model import QuestionNode
+from .guides.text import markdown_to_plain
+from .i18n import _
+from .texts import outcome_title
+
+#: Exit code when the walk did not reach an outcome (input or answers ran out).
+EXIT_UNFINISHED = 3
+
+
+@dataclass
+class PlainResult:
+    walk: Walk
+    outcome: str  # an outcome result, or "abandoned"
+    exit_code: int
+
+
+class PlainWalker:
+    def __init__(
+        self,
+        walk: Walk,
+        answers: Iterator[str] | None = None,
+        out: TextIO | None = None,
+        read_line: Callable[[str], str] | None = None,
+    ) -> None:
+        self.walk = walk
+        self.out = out or sys.stdout
+        self._scripted = answers
+        self._read_line = read_line or self._stdin_line
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _stdin_line(self, prompt: str) -> str:
+        self.out.write(prompt)
+        self.out.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        if not sys.stdin.isatty():  # keep piped transcripts readable
+            self.out.write(line if line.endswith("\n") else line + "\n")
+        return line.rstrip("\r\n")
+
+    def _next_answer(self, prompt: str) -> str:
+        if self._scripted is not None:
+            try:
+                answer = next(self._scripted)
+            except StopIteration:
+                raise EOFError from None
+            self.say(f"{prompt}{answer}")
+            return answer
+        return self._read_line(prompt)
+
+    def show_node(self) -> None:
+        walk = self.walk
+        node = walk.node
+        self.say()
+        step = walk.step_number()
+        heading = node.title or ""
+        if step and not walk.finished:
+            heading = _("Step {n} of {total}").format(n=step[0], total=step[1]) + (
+                f": {heading}" if heading else ""
+            )
+        if heading:
+            self.say(f"== {heading} ==")
+        if node.text.strip():
+            self.say(markdown_to_plain(node.text))
+        if isinstance(node, QuestionNode):
+            self.say()
+            for i, choice in enumerate(node.choices, 1):
+                self.say(f"  {i}) {choice.label}")
+
+    def run(self) -> PlainResult:
+        walk = self.walk
+        self.say(f"# {walk.root.title}")
+        self.show_node()
+        while not walk.finished:
+            options = walk.options()
+            if options == [NEXT_WORD]:
+                prompt = _("[Enter/next, back, quit] > ")
+            else:
+                prompt = _("[1-{n}, back, quit] > ").format(n=len(options))
+            try:
+                answer = self._next_answer(prompt).strip()
+            except EOFError:
+                self.say()
+                self.say(_("Input ended before the walk did: recorded as left before the end."))
+                return PlainResult(walk, "abandoned", EXIT_UNFINISHED)
+            word = answer.casefold()
+            if word in ("quit", "q", _("quit").casefold()):
+                self.say(_("Left the guide."))
+                return PlainResult(walk, "abandoned", EXIT_UNFINISHED)
+            if word in ("back", "b", _("back").casefold()):
+                if not walk.back():
+                    self.say(_("Already at the start."))
+                self.show_node()
+                continue
+            try:
+                walk.answer(answer)
+            except WalkError as exc:
+                self.say(_("Not understood: {error}").format(error=exc))
+                continue
+            self.show_node()
+        result = walk.outcome or "completed"
+        self.say()
+        self.say(_("Outcome: {outcome}").format(outcome=outcome_title(result)))
+        return PlainResult(walk, result, 0)
+
+
+def split_answers(text: str) -> list[str]:
+    """`2,1,next,"Yes, it is"` style lists: commas separate; blanks are ignored."""
+    import csv
+
+    row = next(csv.reader([text], skipinitialspace=True), [])
+    return [a.strip() for a in row if a.strip()]

@@ -1,0 +1,43 @@
+"""The Textual app: a thin shell that shows the engine's state and forwards keys."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from ..engine import Walk
+from ..guides.library import Library
+from ..i18n import _
+
+
+class SelfhelpApp(App[int]):
+    """Home (the guide list) -> walk -> outcome, over one loaded library."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "selfhelp"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", _("Quit"), show=False, priority=True),
+    ]
+
+    def __init__(self, library: Library, start_guide: str | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.start_guide = start_guide
+
+    def on_mount(self) -> None:
+        from .screens.home import HomeScreen
+
+        self.push_screen(HomeScreen(self.library))
+        if self.start_guide and self.start_guide in self.library.guides:
+            self.open_guide(self.start_guide)
+
+    def open_guide(self, guide_id: str) -> None:
+        from .screens.walk import WalkScreen
+
+        guide = self.library.guides[guide_id]
+        self.push_screen(WalkScreen(Walk(guide, self.library.get)))
+
+    def walk_ended(self, walk: Walk, outcome: str) -> None:
+        """Called once per walk, when it reaches an outcome or is left midway."""

@@ -1,0 +1,63 @@
+"""The outcome screen: how the walk ended, and the way back to the list."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...engine import Walk
+from ...i18n import _
+from ...texts import outcome_title
+
+
+class OutcomeScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "home", _("Guide list")),
+        Binding("backspace", "back", _("Back"), show=False),
+        Binding("q", "app.quit", _("Quit")),
+    ]
+
+    def __init__(self, walk: Walk) -> None:
+        super().__init__()
+        self.walk = walk
+
+    def compose(self) -> ComposeResult:
+        result = self.walk.outcome or "completed"
+        yield Static(Text(self.walk.root.title), id="title-bar")
+        yield Static(Text(outcome_title(result)), id="outcome-title", classes=f"result-{result}")
+        with VerticalScroll(id="node-body"):
+            yield Markdown(self.walk.node.text, id="node-text")
+        yield OptionList(
+            Option(Text(_("Back to the guide list")), id="home"),
+            Option(Text(_("Quit")), id="quit"),
+            id="outcome-actions",
+            markup=False,
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#outcome-actions", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == "quit":
+            self.app.exit()
+        else:
+            self.action_home()
+
+    def action_home(self) -> None:
+        self.app.pop_screen()
+
+    def action_back(self) -> None:
+        """Step back into the guide from its outcome (the walk is kept)."""
+        from .walk import WalkScreen
+
+        self.walk.back()
+        self.app.switch_screen(WalkScreen(self.walk))

@@ -1,0 +1,152 @@
+"""The command line, run as a real subprocess the way a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from .conftest import BAD, BUNDLED, LIBRARY, selfhelp_cmd
+
+
+def run(*args: str, env: dict[str, str], input: str | None = None, cwd: Path | None = None):  # type: ignore[no-untyped-def]
+    return subprocess.run(
+        [*selfhelp_cmd(), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=input,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_validate_bad_next_prints_path_line_and_exits_1(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "guides"
+    target.mkdir()
+    (target / "disk.yaml").write_bytes((BAD / "bad-next.yaml").read_bytes())
+    proc = run("validate", "guides", env=cli_env, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "guides/disk.yaml:19:15: error: next 'chek-again' is not a node of this guide "
+        "(did you mean 'check-again'?) [unknown-node]"
+    ]
+    assert "1 file checked: 1 error, 0 warnings" in proc.stderr
+
+
+def test_validate_good_library_exits_0(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run("validate", str(LIBRARY), env=cli_env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+
+
+def test_validate_bundled_guides_exits_0(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run("validate", str(BUNDLED), "--strict", env=cli_env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 errors, 0 warnings" in proc.stderr
+
+
+def test_validate_usage_error_exits_2(cli_env) -> None:  # type: ignore[no-untyped-def]
+    assert run("validate", env=cli_env).returncode == 2
+    assert run("validate", "--format", "xml", str(LIBRARY), env=cli_env).returncode == 2
+
+
+def test_validate_missing_path_is_an_error(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    proc = run("validate", str(tmp_path / "nope"), env=cli_env)
+    assert proc.returncode == 1
+    assert "no such file or folder [no-such-path]" in proc.stdout
+
+
+def test_validate_json_parses(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run("validate", "--format", "json", str(BAD), env=cli_env)
+    assert proc.returncode == 1
+    items = json.loads(proc.stdout)
+    assert {tuple(sorted(i)) for i in items} == {
+        ("code", "column", "file", "line", "message", "severity")
+    }
+    assert any(i["code"] == "unknown-node" and i["line"] == 19 for i in items)
+
+
+def test_validate_strict_fails_on_warnings(cli_env, write_guide) -> None:  # type: ignore[no-untyped-def]
+    text = (LIBRARY / "printer.yaml").read_text().replace("summary:", "#summary:")
+    path = write_guide("printer.yaml", text)
+    assert run("validate", str(path), env=cli_env).returncode == 0
+    strict = run("validate", "--strict", str(path), env=cli_env)
+    assert strict.returncode == 1
+    assert "warning: the guide has no summary" in strict.stdout
+
+
+def test_list_prints_a_table_with_sources(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run("list", "--no-bundled", "--guides", str(LIBRARY), env=cli_env)
+    assert proc.returncode == 0
+    header, *rows = [line.split() for line in proc.stdout.strip().splitlines()]
+    assert header == ["id", "kind", "title", "source"]
+    assert [r[0] for r in rows] == ["printer", "first-steps"]
+    assert all(r[-1] == str(LIBRARY) for r in rows)
+
+
+def test_guides_option_is_accepted_before_the_command(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run("--no-bundled", "--guides", str(LIBRARY), "list", "--format", "json", env=cli_env)
+    data = json.loads(proc.stdout)
+    assert [g["id"] for g in data["guides"]] == ["printer", "first-steps"]
+
+
+def test_env_guides_folder_is_read(cli_env) -> None:  # type: ignore[no-untyped-def]
+    env = {**cli_env, "SELFHELP_GUIDES": str(LIBRARY)}
+    data = json.loads(run("list", "--no-bundled", "--format", "json", env=env).stdout)
+    assert {g["id"] for g in data["guides"]} == {"printer", "first-steps"}
+
+
+def test_list_reports_broken_guides_but_lists_the_rest(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "printer.yaml").write_bytes((LIBRARY / "printer.yaml").read_bytes())
+    (folder / "broken.yaml").write_bytes((BAD / "bad-next.yaml").read_bytes())
+    proc = run("list", "--no-bundled", "--guides", str(folder), env=cli_env)
+    assert proc.returncode == 0
+    assert "printer" in proc.stdout
+    assert "1 guide file(s) could not be loaded" in proc.stderr
+    assert "broken.yaml:19:15: error" in proc.stderr
+
+
+def test_run_answers_reaches_the_outcome(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run(
+        "run",
+        "printer",
+        "--no-bundled",
+        "--guides",
+        str(LIBRARY),
+        "--answers",
+        "1,1,next,Yes",
+        env=cli_env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("Outcome: Resolved")
+    assert "Cancel the stuck jobs with `cancel -a`" in proc.stdout
+
+
+def test_run_answers_running_out_exits_3(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run(
+        "run", "printer", "--no-bundled", "--guides", str(LIBRARY), "--answers", "1", env=cli_env
+    )
+    assert proc.returncode == 3
+
+
+def test_run_over_a_pipe_uses_plain_mode_and_ends_on_closed_input(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run(
+        "run", "printer", "--no-bundled", "--guides", str(LIBRARY), env=cli_env, input="2\n\n1\n"
+    )
+    assert proc.returncode == 3
+    assert "Switch the printer on" in proc.stdout
+    assert "Input ended before the walk did" in proc.stdout
+
+
+def test_run_unknown_guide_suggests(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run("run", "printr", "--no-bundled", "--guides", str(LIBRARY), env=cli_env)
+    assert proc.returncode == 2
+    assert "no guide 'printr' in the library (did you mean 'printer'?)" in proc.stderr
+
+
+def test_python_dash_m_and_version(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = run("--version", env=cli_env)
+    assert proc.returncode == 0 and proc.stdout.startswith("selfhelp ")

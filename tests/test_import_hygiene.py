@@ -1,0 +1,43 @@
+"""The core must never import Textual: plain mode, validate and the CLI commands
+run without it (faster, and on terminals Textual cannot drive)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE_MODULES = [
+    "selfhelp_tui",
+    "selfhelp_tui.guides",
+    "selfhelp_tui.guides.library",
+    "selfhelp_tui.engine",
+    "selfhelp_tui.plain",
+    "selfhelp_tui.cli",
+    "selfhelp_tui.cli.cmd_validate",
+    "selfhelp_tui.cli.cmd_list",
+    "selfhelp_tui.cli.cmd_run",
+]
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_module_does_not_import_textual(module: str) -> None:
+    code = f"import sys, {module}; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_validate_and_plain_walk_do_not_import_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import LIBRARY
+
+    code = (
+        "import sys\n"
+        "from selfhelp_tui.cli import main\n"
+        f"main(['validate', {str(LIBRARY)!r}])\n"
+        f"main(['run', 'first-steps', '--no-bundled', '--guides', {str(LIBRARY)!r}, "
+        "'--answers', 'next,next,next'])\n"
+        "print('TEXTUAL-LOADED' if 'textual' in sys.modules else 'TEXTUAL-ABSENT')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "TEXTUAL-ABSENT"

@@ -1,0 +1,199 @@
+"""The loader and validator on good and bad files, with exact positions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from selfhelp_tui.guides import load_guide, load_library
+from selfhelp_tui.guides.library import Source
+from selfhelp_tui.guides.model import TUTORIAL_END, QuestionNode
+
+from .conftest import BAD, BUNDLED, LIBRARY
+
+EXPECT = re.compile(r"^# expect: (\d+):(\d+) (error|warning) ([a-z-]+)$", re.M)
+
+
+def expected(path: Path) -> list[tuple[int, int, str, str]]:
+    return [
+        (int(line), int(col), sev, code)
+        for line, col, sev, code in EXPECT.findall(path.read_text(encoding="utf-8"))
+    ]
+
+
+BAD_FILES = sorted(BAD.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=[p.name for p in BAD_FILES])
+def test_bad_file_gives_exactly_its_diagnostics(path: Path) -> None:
+    result = load_guide(path)
+    got = [(d.line, d.column, d.severity.value, d.code) for d in result.diagnostics]
+    assert got == expected(path)
+    assert got, "every bad file must say what is wrong with it"
+    if any(sev == "error" for _, _, sev, _ in got):
+        assert result.guide is None
+
+
+def test_corpus_is_not_empty() -> None:
+    assert len(BAD_FILES) >= 10
+
+
+def test_misspelt_next_names_file_line_and_suggests() -> None:
+    result = load_guide(BAD / "bad-next.yaml")
+    (diag,) = result.diagnostics
+    text = diag.format()
+    assert text.startswith(f"{diag.file}:19:15: error: next 'chek-again' is not a node")
+    assert "did you mean 'check-again'?" in text
+    assert text.endswith("[unknown-node]")
+
+
+def test_python_tags_build_nothing(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.yaml"
+    path.write_text(
+        f'format: 1\nid: evil\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n'
+    )
+    result = load_guide(path)
+    assert [(d.line, d.code) for d in result.errors if d.code == "unsafe-tag"] == [
+        (3, "unsafe-tag")
+    ]
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_rejected_quickly(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    result = load_guide(path)
+    assert [d.code for d in result.errors] == ["too-many-values"]
+
+
+def test_good_library_loads_with_no_diagnostics() -> None:
+    lib = load_library([Source(LIBRARY, "fixtures")])
+    assert sorted(lib.guides) == ["first-steps", "printer"]
+    assert lib.diagnostics() == []
+    printer = lib.guides["printer"]
+    assert printer.version == 2
+    assert printer.origin == "fixtures"
+    assert isinstance(printer.nodes["power"], QuestionNode)
+    assert printer.nodes["queue"].pos.line == 27
+
+
+def test_tutorial_becomes_a_chain_of_steps() -> None:
+    guide = load_guide(LIBRARY / "first-steps.yaml").guide
+    assert guide is not None
+    assert guide.start == "step-1"
+    assert guide.step_ids() == ["step-1", "step-2", "step-3"]
+    assert guide.nodes["step-3"].links()[0].target == TUTORIAL_END
+
+
+def test_broken_guide_does_not_stop_the_others(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.yaml").write_bytes((LIBRARY / "printer.yaml").read_bytes())
+    (folder / "broken.yaml").write_bytes((BAD / "bad-next.yaml").read_bytes())
+    lib = load_library([Source(folder, "mixed")])
+    assert list(lib.guides) == ["printer"]
+    assert [r.path.name for r in lib.failures] == ["broken.yaml"]
+    assert lib.failures[0].guide_id == "bad-next"
+
+
+def test_later_folder_overrides_by_id(tmp_path: Path) -> None:
+    override = tmp_path / "override"
+    override.mkdir()
+    text = (
+        (LIBRARY / "printer.yaml")
+        .read_text()
+        .replace('title: "The printer does not print"', 'title: "Our own printer guide"')
+    )
+    (override / "printer.yaml").write_text(text)
+    lib = load_library([Source(LIBRARY, "bundled"), Source(override, "ours")])
+    assert lib.guides["printer"].title == "Our own printer guide"
+    assert lib.guides["printer"].origin == "ours"
+
+
+def test_duplicate_id_in_one_folder_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "dups"
+    folder.mkdir()
+    text = (LIBRARY / "printer.yaml").read_text()
+    (folder / "a.yaml").write_text(text)
+    (folder / "b.yaml").write_text(text)
+    lib = load_library([Source(folder, "x")])
+    assert list(lib.guides) == ["printer"]
+    (failure,) = lib.failures
+    assert [(d.line, d.code) for d in failure.errors] == [(2, "duplicate-id")]
+
+
+def test_links_between_guides_are_checked(write_guide) -> None:  # type: ignore[no-untyped-def]
+    body = """format: 1
+id: {id}
+kind: troubleshooter
+title: Linking
+summary: Links to another guide.
+symptoms: [link]
+start: go
+nodes:
+  go:
+    type: step
+    text: Continue in the other guide.
+    next: {target}
+"""
+    write_guide("a.yaml", body.format(id="a", target="guide:printr#queue"))
+    path = write_guide("b.yaml", body.format(id="b", target="guide:printer#nope"))
+    lib = load_library([Source(LIBRARY, "lib"), Source(path.parent, "tmp")])
+    codes = {r.path.name: [(d.line, d.code, d.hint) for d in r.errors] for r in lib.failures}
+    assert codes == {
+        "a.yaml": [(12, "unknown-guide", "did you mean 'printer'?")],
+        "b.yaml": [(12, "unknown-node", None)],
+    }
+
+
+def test_utf16_and_invalid_utf8_are_reported(tmp_path: Path) -> None:
+    p16 = tmp_path / "u16.yaml"
+    p16.write_bytes("format: 1\n".encode("utf-16"))
+    bad8 = tmp_path / "bad8.yaml"
+    bad8.write_bytes(b"format: 1\ntitle: caf\xe9\n")
+    assert [(d.line, d.code) for d in load_guide(p16).errors] == [(1, "bad-encoding")]
+    assert [(d.line, d.column, d.code) for d in load_guide(bad8).errors] == [
+        (2, 11, "bad-encoding")
+    ]
+
+
+def test_escape_sequences_are_removed_from_text(write_guide) -> None:  # type: ignore[no-untyped-def]
+    path = write_guide(
+        "esc.yaml",
+        'format: 1\nid: esc\nkind: tutorial\ntitle: "Clear\\x1b[2J screen"\n'
+        "summary: s\nsymptoms: [s]\nsteps:\n  - title: t\n"
+        '    text: "[bold red]x[/] \\x1b]0;pwn\\x07ok"\n',
+    )
+    result = load_guide(path)
+    assert result.guide is not None
+    assert result.guide.title == "Clear screen"
+    assert result.guide.nodes["step-1"].text == "[bold red]x[/] ok"
+    assert [d.code for d in result.diagnostics] == ["control-characters"] * 2
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.yaml")), ids=lambda p: p.name)
+def test_bundled_guides_are_clean(path: Path) -> None:
+    result = load_guide(path)
+    assert result.diagnostics == []
+    assert result.guide is not None
+
+
+def test_the_documented_example_is_a_clean_guide(tmp_path: Path) -> None:
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs" / "guide-format.md").read_text(encoding="utf-8")
+    example = doc.split("## A complete example", 1)[1].split("```yaml\n", 1)[1]
+    example = example.rsplit("\n```", 1)[0] + "\n"
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    result = load_guide(path)
+    assert result.diagnostics == []
+    assert result.guide is not None and len(result.guide.nodes) == 6
+    assert len(result.guide.tests) == 3

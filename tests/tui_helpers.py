@@ -1,0 +1,22 @@
+"""Helpers for driving the real app with the Pilot."""
+
+from __future__ import annotations
+
+from selfhelp_tui.guides import Library, load_library
+from selfhelp_tui.guides.library import Source
+
+from .conftest import LIBRARY
+
+
+def fixture_library() -> Library:
+    return load_library([Source(LIBRARY, "fixtures")])
+
+
+def make_app(library: Library | None = None, start_guide: str | None = None):  # type: ignore[no-untyped-def]
+    from selfhelp_tui.tui.app import SelfhelpApp
+
+    return SelfhelpApp(library or fixture_library(), start_guide=start_guide)
+
+
+def screen_name(app) -> str:  # type: ignore[no-untyped-def]
+    return type(app.screen).__name__
