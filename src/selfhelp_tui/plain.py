@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from .engine import NEXT_WORD, Walk, WalkError
+from .engine import NEXT_WORD, Session, Walk, WalkError
 from .guides.model import QuestionNode
 from .guides.text import markdown_to_plain
 from .i18n import _
@@ -24,7 +24,7 @@ EXIT_UNFINISHED = 3
 
 @dataclass
 class PlainResult:
-    walk: Walk
+    session: Session
     outcome: str  # an outcome result, or "abandoned"
     exit_code: int
 
@@ -32,12 +32,13 @@ class PlainResult:
 class PlainWalker:
     def __init__(
         self,
-        walk: Walk,
+        session: Session,
         answers: Iterator[str] | None = None,
         out: TextIO | None = None,
         read_line: Callable[[str], str] | None = None,
     ) -> None:
-        self.walk = walk
+        self.session = session
+        self.walk: Walk = session.walk
         self.out = out or sys.stdout
         self._scripted = answers
         self._read_line = read_line or self._stdin_line
@@ -100,18 +101,18 @@ class PlainWalker:
             except EOFError:
                 self.say()
                 self.say(_("Input ended before the walk did: recorded as left before the end."))
-                return PlainResult(walk, "abandoned", EXIT_UNFINISHED)
+                return self._abandon()
             word = answer.casefold()
             if word in ("quit", "q", _("quit").casefold()):
                 self.say(_("Left the guide."))
-                return PlainResult(walk, "abandoned", EXIT_UNFINISHED)
+                return self._abandon()
             if word in ("back", "b", _("back").casefold()):
-                if not walk.back():
+                if not self.session.back():
                     self.say(_("Already at the start."))
                 self.show_node()
                 continue
             try:
-                walk.answer(answer)
+                self.session.answer(answer)
             except WalkError as exc:
                 self.say(_("Not understood: {error}").format(error=exc))
                 continue
@@ -119,7 +120,11 @@ class PlainWalker:
         result = walk.outcome or "completed"
         self.say()
         self.say(_("Outcome: {outcome}").format(outcome=outcome_title(result)))
-        return PlainResult(walk, result, 0)
+        return PlainResult(self.session, result, 0)
+
+    def _abandon(self) -> PlainResult:
+        self.session.end("abandoned")
+        return PlainResult(self.session, "abandoned", EXIT_UNFINISHED)
 
 
 def split_answers(text: str) -> list[str]:

@@ -66,10 +66,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_plain(guide: Guide, ctx: Context, answers: str | None) -> int:
-    from ..engine import Walk
+    from ..engine import Session
     from ..plain import PlainWalker, split_answers
 
-    walk = Walk(guide, ctx.library.get)
+    session = Session.start(guide, "plain", ctx.library.get, ctx.observers("plain"))
     scripted = iter(split_answers(answers)) if answers is not None else None
-    result = PlainWalker(walk, scripted).run()
+    result = PlainWalker(session, scripted).run()
     return result.exit_code

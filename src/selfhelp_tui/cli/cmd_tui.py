@@ -55,6 +55,6 @@ def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
 def start_tui(ctx: Context, guide_id: str | None = None) -> int:
     from ..tui.app import SelfhelpApp
 
-    app = SelfhelpApp(ctx.library, start_guide=guide_id)
+    app = SelfhelpApp(ctx.library, start_guide=guide_id, observers=lambda: ctx.observers("tui"))
     app.run()
     return app.return_code or 0

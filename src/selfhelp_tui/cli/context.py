@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..engine.session import SessionObserver
 from ..guides.library import Library, Source, load_library, sources_from
 from ..paths import Dirs, resolve_dirs
 
@@ -68,6 +69,11 @@ class Context:
     @cached_property
     def library(self) -> Library:
         return load_library(self.sources())
+
+    def observers(self, frontend: str) -> list[SessionObserver]:
+        """The observers of a new session: every feature that follows walks
+        (outcome log, resume file, session report) registers here, once."""
+        return []
 
 
 def error(message: str) -> None:

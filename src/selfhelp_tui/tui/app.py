@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from ..engine import Walk
+from ..engine import Session, SessionObserver
 from ..guides.library import Library
 from ..i18n import _
 
@@ -21,10 +22,19 @@ class SelfhelpApp(App[int]):
         Binding("ctrl+q", "quit", _("Quit"), show=False, priority=True),
     ]
 
-    def __init__(self, library: Library, start_guide: str | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        start_guide: str | None = None,
+        observers: Callable[[], Sequence[SessionObserver]] = tuple,
+        frontend: str = "tui",
+    ) -> None:
         super().__init__()
         self.library = library
         self.start_guide = start_guide
+        #: Makes the observers of each new session (outcome log, resume file, ...).
+        self.make_observers = observers
+        self.frontend = frontend
 
     def on_mount(self) -> None:
         from .screens.home import HomeScreen
@@ -37,7 +47,5 @@ class SelfhelpApp(App[int]):
         from .screens.walk import WalkScreen
 
         guide = self.library.guides[guide_id]
-        self.push_screen(WalkScreen(Walk(guide, self.library.get)))
-
-    def walk_ended(self, walk: Walk, outcome: str) -> None:
-        """Called once per walk, when it reaches an outcome or is left midway."""
+        session = Session.start(guide, self.frontend, self.library.get, self.make_observers())
+        self.push_screen(WalkScreen(session))

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...engine import Walk
+from ...engine import Session
 from ...i18n import _
 from ...texts import outcome_title
 
@@ -24,9 +24,10 @@ class OutcomeScreen(Screen[None]):
         Binding("q", "app.quit", _("Quit")),
     ]
 
-    def __init__(self, walk: Walk) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.walk = walk
+        self.session = session
+        self.walk = session.walk
 
     def compose(self) -> ComposeResult:
         result = self.walk.outcome or "completed"
@@ -59,5 +60,6 @@ class OutcomeScreen(Screen[None]):
         """Step back into the guide from its outcome (the walk is kept)."""
         from .walk import WalkScreen
 
-        self.walk.back()
-        self.app.switch_screen(WalkScreen(self.walk))
+        self.session.reopen()
+        self.session.back()
+        self.app.switch_screen(WalkScreen(self.session))

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...engine import NEXT_WORD, Walk
+from ...engine import NEXT_WORD, Session, Walk
 from ...i18n import _
 
 
@@ -38,9 +38,13 @@ class WalkScreen(Screen[None]):
         Binding("q", "quit_guide", _("Quit")),
     ]
 
-    def __init__(self, walk: Walk) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.walk = walk
+        self.session = session
+
+    @property
+    def walk(self) -> Walk:
+        return self.session.walk
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.walk.root.title), id="title-bar")
@@ -84,7 +88,7 @@ class WalkScreen(Screen[None]):
         if self.walk.finished or not 0 <= index < len(self.walk.options()):
             self.app.bell()
             return
-        self.walk.choose(index)
+        self.session.choose(index)
         if self.walk.finished:
             self.show_outcome()
         else:
@@ -93,8 +97,7 @@ class WalkScreen(Screen[None]):
     def show_outcome(self) -> None:
         from .outcome import OutcomeScreen
 
-        self.app.walk_ended(self.walk, self.walk.outcome or "completed")  # type: ignore[attr-defined]
-        self.app.switch_screen(OutcomeScreen(self.walk))
+        self.app.switch_screen(OutcomeScreen(self.session))
 
     def action_choose(self, index: int) -> None:
         self.choose(index)
@@ -104,30 +107,31 @@ class WalkScreen(Screen[None]):
         self.choose(event.option_index)
 
     def action_back(self) -> None:
-        if self.walk.back():
+        if self.session.back():
             self.refresh_node()
         else:
             # Back at the first node leaves the guide: nothing was answered yet.
-            self.leave(abandoned=False)
+            self.leave()
 
     def action_restart(self) -> None:
-        self.walk.restart()
+        self.session.restart()
         self.refresh_node()
 
     def action_quit_guide(self) -> None:
         if self.walk.at_start:
+            self.session.end("abandoned")
             self.app.exit()
             return
         from .confirm import ConfirmScreen
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.app.walk_ended(self.walk, "abandoned")  # type: ignore[attr-defined]
+                self.session.end("abandoned")
                 self.app.exit()
 
         self.app.push_screen(ConfirmScreen(_("Leave this guide before the end and quit?")), done)
 
-    def leave(self, abandoned: bool) -> None:
-        if abandoned:
-            self.app.walk_ended(self.walk, "abandoned")  # type: ignore[attr-defined]
+    def leave(self) -> None:
+        """Back to the guide list; the walk ends as abandoned."""
+        self.session.end("abandoned")
         self.app.pop_screen()

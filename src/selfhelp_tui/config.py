@@ -1,0 +1,67 @@
+"""The user's settings: one small YAML file in the platformdirs config folder.
+
+Read with the safe loader, written atomically (temp file, fsync, rename), so a
+crash never leaves half a file. Unknown keys are kept as they are; a file that
+cannot be read is treated as empty rather than stopping the app.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .paths import Dirs
+
+CONFIG_NAME = "config.yaml"
+
+
+def config_path(dirs: Dirs) -> Path:
+    return dirs.config / CONFIG_NAME
+
+
+def load_config(dirs: Dirs) -> dict[str, Any]:
+    path = config_path(dirs)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_config(dirs: Dirs, values: dict[str, Any]) -> Path:
+    path = config_path(dirs)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(values, sort_keys=True, allow_unicode=True)
+    write_atomic(path, text.encode("utf-8"))
+    return path
+
+
+def update_config(dirs: Dirs, **changes: Any) -> dict[str, Any]:
+    """Set (or, with None, remove) keys and save."""
+    values = load_config(dirs)
+    for key, value in changes.items():
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = value
+    save_config(dirs, values)
+    return values
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old or the new content, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,139 @@
+"""A session: a walk as a person lives it, and the one place frontends report to.
+
+The walk says where the reader is; the session adds what frontends and the
+features built on them need to know: when it started, which nodes the reader
+flagged as unclear, the rating, how it ended. Observers (the outcome log, the
+resume file, the session report) subscribe to it, so every frontend (TUI, plain
+mode, browser) gets every feature by driving a Session, and a new feature is one
+new observer. Still no I/O here: observers do their own.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..guides.model import Guide
+from .walk import Resolver, Walk
+
+#: Longest duration a record may claim (a walk left open overnight is not data).
+MAX_DURATION_S = 24 * 60 * 60
+
+
+class SessionObserver(Protocol):
+    """What a feature implements to follow sessions. Every method is optional in
+    spirit: implement the ones you need, leave the others empty."""
+
+    def on_step(self, session: Session) -> None: ...
+    def on_end(self, session: Session) -> None: ...
+    def on_update(self, session: Session) -> None: ...
+
+
+@dataclass
+class Session:
+    walk: Walk
+    frontend: str
+    observers: list[SessionObserver] = field(default_factory=list)
+    clock: Callable[[], float] = time.time
+    #: Seconds spent before this process (a resumed walk continues its duration).
+    elapsed_before: float = 0.0
+    started_at: float = 0.0
+    flagged: list[str] = field(default_factory=list)
+    rating: int | None = None
+    #: How the session ended: an outcome result, or "abandoned"; None while open.
+    ended: str | None = None
+    #: Answers to the outcome screen's "did this help?" (None: not answered).
+    helped: bool | None = None
+    #: Free slots for features (facts, check results, acknowledgements...).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.started_at:
+            self.started_at = self.clock()
+
+    @classmethod
+    def start(
+        cls,
+        guide: Guide,
+        frontend: str,
+        resolve: Resolver | None = None,
+        observers: Iterable[SessionObserver] = (),
+    ) -> Session:
+        return cls(Walk(guide, resolve), frontend, list(observers))
+
+    # --- reading ------------------------------------------------------------
+    @property
+    def guide(self) -> Guide:
+        return self.walk.root
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended is None
+
+    def duration_s(self) -> int:
+        spent = self.elapsed_before + max(0.0, self.clock() - self.started_at)
+        return int(min(MAX_DURATION_S, spent))
+
+    # --- moves (forwarded to the walk, then to observers) --------------------
+    def choose(self, index: int) -> None:
+        self.walk.choose(index)
+        self._after_move()
+
+    def answer(self, answer: int | str) -> None:
+        self.walk.answer(answer)
+        self._after_move()
+
+    def back(self) -> bool:
+        moved = self.walk.back()
+        if moved:
+            self._notify("on_step")
+        return moved
+
+    def restart(self) -> None:
+        self.walk.restart()
+        self._notify("on_step")
+
+    def _after_move(self) -> None:
+        self._notify("on_step")
+        if self.walk.finished:
+            self.end(self.walk.outcome or "completed")
+
+    # --- what the reader tells us -------------------------------------------
+    def flag_current(self) -> bool:
+        """Mark the current node as unclear; False if it was flagged already."""
+        node_id = self.walk.path[-1]
+        if node_id in self.flagged:
+            return False
+        self.flagged.append(node_id)
+        self._notify("on_update")
+        return True
+
+    def rate(self, rating: int | None) -> None:
+        if rating is not None and not 1 <= rating <= 5:
+            raise ValueError("a rating is 1 to 5")
+        self.rating = rating
+        self._notify("on_update")
+
+    def set_helped(self, helped: bool | None) -> None:
+        self.helped = helped
+        self._notify("on_update")
+
+    def end(self, outcome: str) -> None:
+        """End the session once: with the outcome reached, or "abandoned"."""
+        if self.ended is not None:
+            return
+        self.ended = outcome
+        self._notify("on_end")
+
+    def reopen(self) -> None:
+        """Step back from an outcome into the guide: the session goes on (the
+        record already written for it is updated when it ends again)."""
+        self.ended = None
+
+    def _notify(self, event: str) -> None:
+        for observer in self.observers:
+            handler = getattr(observer, event, None)
+            if handler is not None:
+                handler(self)
