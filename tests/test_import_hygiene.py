@@ -18,6 +18,7 @@ CORE_MODULES = [
     "selfhelp_tui.cli.cmd_validate",
     "selfhelp_tui.cli.cmd_list",
     "selfhelp_tui.cli.cmd_run",
+    "selfhelp_tui.cli.cmd_serve",
 ]
 
 
