@@ -75,8 +75,17 @@ def server(tmp_path: Path, cli_env: dict[str, str]):  # type: ignore[no-untyped-
     port = free_port()
     data = tmp_path / "data"
     proc = subprocess.Popen(
-        [*selfhelp_cmd(), "serve", "--port", str(port), "--no-bundled",
-         "--guides", str(LIBRARY), "--data-dir", str(data)],
+        [
+            *selfhelp_cmd(),
+            "serve",
+            "--port",
+            str(port),
+            "--no-bundled",
+            "--guides",
+            str(LIBRARY),
+            "--data-dir",
+            str(data),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -148,7 +157,12 @@ def test_serve_without_the_web_extra_says_how_to_get_it(tmp_path: Path, cli_env)
     (blocker / "textual_serve").mkdir()
     (blocker / "textual_serve" / "__init__.py").write_text("raise ImportError('not installed')\n")
     env = {**cli_env, "PYTHONPATH": str(blocker)}
-    proc = subprocess.run([sys.executable, "-m", "selfhelp_tui", "serve"], env=env,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "selfhelp_tui", "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "pip install 'selfhelp-tui[web]'" in proc.stderr

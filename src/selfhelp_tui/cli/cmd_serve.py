@@ -62,9 +62,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     try:
         from textual_serve.server import Server
     except ImportError:
-        error(
-            _("`selfhelp serve` needs the web extra: pip install 'selfhelp-tui[web]'")
-        )
+        error(_("`selfhelp serve` needs the web extra: pip install 'selfhelp-tui[web]'"))
         return 2
     if not 0 < args.port < 65536:
         error(_("the port must be between 1 and 65535"))

@@ -17,9 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)",
     )
     # How the app is shown: set by `selfhelp serve` for the processes it starts.
-    parser.add_argument(
-        "--frontend", choices=("tui", "web"), default="tui", help=argparse.SUPPRESS
-    )
+    parser.add_argument("--frontend", choices=("tui", "web"), default="tui", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
