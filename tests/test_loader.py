@@ -264,3 +264,39 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + (LIBRARY / "first-steps.yaml").read_bytes())
     result = load_guide(path)
     assert result.diagnostics == [] and result.guide is not None
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.yaml")), ids=lambda p: p.name)
+def test_bundled_guide_tests_pass_and_visit_every_node(path: Path) -> None:
+    from selfhelp_tui.engine import Walk
+
+    guide = load_guide(path).guide
+    assert guide is not None and guide.tests
+    visited: set[str] = set()
+    for test in guide.tests:
+        walk = Walk(guide)
+        for answer in test.answers:
+            walk.answer(answer)
+        visited.update(walk.path)
+        if test.outcome:
+            assert walk.outcome == test.outcome, test.name
+        else:
+            assert walk.node.id == test.node, test.name
+    assert visited == set(guide.nodes)
+
+
+def test_bundled_library_is_big_enough() -> None:
+    lib = load_library([Source(BUNDLED, "bundled")])
+    kinds = [g.kind for g in lib.guides.values()]
+    assert kinds.count("tutorial") >= 2
+    troubleshooters = [g for g in lib.guides.values() if g.kind == "troubleshooter"]
+    assert len(troubleshooters) >= 4
+    assert all(len(g.nodes) >= 10 for g in troubleshooters)
+
+
+def test_installed_package_ships_the_bundled_guides() -> None:
+    """In CI the project is installed from a wheel: the guides must be inside it."""
+    from selfhelp_tui.guides import bundled_guides_dir
+
+    shipped = {p.name for p in bundled_guides_dir().glob("*.yaml")}
+    assert shipped == {p.name for p in BUNDLED.glob("*.yaml")}
