@@ -18,6 +18,12 @@ CORE_MODULES = [
     "selfhelp_tui.cli.cmd_validate",
     "selfhelp_tui.cli.cmd_list",
     "selfhelp_tui.cli.cmd_run",
+    "selfhelp_tui.cli.cmd_test",
+    "selfhelp_tui.cli.cmd_paths",
+    "selfhelp_tui.cli.cmd_graph",
+    "selfhelp_tui.cli.cmd_schema",
+    "selfhelp_tui.engine.testing",
+    "selfhelp_tui.guides.graph",
     "selfhelp_tui.cli.cmd_serve",
 ]
 

@@ -12,10 +12,29 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import cmd_list, cmd_run, cmd_serve, cmd_tui, cmd_validate
+from . import (
+    cmd_graph,
+    cmd_list,
+    cmd_paths,
+    cmd_run,
+    cmd_schema,
+    cmd_serve,
+    cmd_test,
+    cmd_tui,
+    cmd_validate,
+)
 from .context import Context, add_common_options
 
-COMMANDS = (cmd_run, cmd_list, cmd_validate, cmd_serve)
+COMMANDS = (
+    cmd_run,
+    cmd_list,
+    cmd_validate,
+    cmd_test,
+    cmd_paths,
+    cmd_graph,
+    cmd_schema,
+    cmd_serve,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from ..engine.session import SessionObserver
 from ..guides.library import Library, Source, load_library, sources_from
+from ..guides.model import Guide
 from ..paths import Dirs, resolve_dirs
 
 
@@ -74,6 +75,23 @@ class Context:
         """The observers of a new session: every feature that follows walks
         (outcome log, resume file, session report) registers here, once."""
         return []
+
+
+def guide_from_arg(ctx: Context, arg: str) -> Guide | None:
+    """A guide named by id (from the library) or by a file path; prints why not."""
+    from pathlib import Path
+
+    from ..guides.loader import load_guide
+
+    path = Path(arg)
+    if arg.endswith((".yaml", ".yml")) or path.is_file():
+        result = load_guide(path, str(path.parent))
+        for d in result.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return result.guide
+    from .cmd_run import find_guide
+
+    return find_guide(ctx, arg)
 
 
 def error(message: str) -> None:
