@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -233,3 +234,37 @@ def test_validate_github_and_sarif_formats(capsys) -> None:  # type: ignore[no-u
     assert result["ruleId"] == "unknown-node" and result["level"] == "error"
     region = result["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 19, "startColumn": 15}
+
+
+def _emitted_codes() -> set[str]:
+    """The code argument of every rep.error / rep.warning / Diagnostic(...) /
+    _TooBig(...) call in src/, and of the loader's `skip = (code, why)` tuples."""
+    import ast
+
+    where = {"error": 1, "warning": 1, "Diagnostic": 4, "_TooBig": 2}
+    codes: set[str] = set()
+    for path in (ROOT / "src" / "selfhelp_tui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                index = where.get(name)
+                if index is not None and len(node.args) > index:
+                    arg = node.args[index]
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        codes.add(arg.value)
+            elif (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "skip" for t in node.targets)
+                and isinstance(node.value, ast.Tuple)
+            ):
+                codes.add(node.value.elts[0].value)  # type: ignore[attr-defined]
+    return codes
+
+
+def test_every_diagnostic_code_is_documented() -> None:
+    doc = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### `([a-z-]+)`", doc, re.M))
+    emitted = _emitted_codes()
+    assert len(emitted) >= 40
+    assert emitted - documented == set()

@@ -16,6 +16,7 @@ from . import (
     cmd_graph,
     cmd_list,
     cmd_paths,
+    cmd_preview,
     cmd_run,
     cmd_schema,
     cmd_serve,
@@ -33,6 +34,7 @@ COMMANDS = (
     cmd_paths,
     cmd_graph,
     cmd_schema,
+    cmd_preview,
     cmd_serve,
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
@@ -49,3 +50,24 @@ class SelfhelpApp(App[int]):
         guide = self.library.guides[guide_id]
         session = Session.start(guide, self.frontend, self.library.get, self.make_observers())
         self.push_screen(WalkScreen(session))
+
+
+class PreviewApp(App[int]):
+    """`selfhelp preview FILE`: one guide file, reloaded on save. Preview walks are
+    the writer's, so they are never written to the outcome log."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "selfhelp preview"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", _("Quit"), show=False, priority=True),
+    ]
+
+    def __init__(self, path: Path, poll_seconds: float = 0.5) -> None:
+        super().__init__()
+        self.path = path
+        self.poll_seconds = poll_seconds
+
+    def on_mount(self) -> None:
+        from .screens.preview import PreviewScreen
+
+        self.push_screen(PreviewScreen(self.path, self.poll_seconds))
