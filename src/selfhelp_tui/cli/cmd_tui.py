@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--plain",
         action="store_true",
-        help="line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)",
+        help=_("line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)"),
     )
 
 

@@ -13,15 +13,15 @@ from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine import Session
-from ...i18n import _
+from ...i18n import N_, _
 from ...texts import outcome_title
 
 
 class OutcomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "home", _("Guide list")),
-        Binding("backspace", "back", _("Back"), show=False),
-        Binding("q", "app.quit", _("Quit")),
+        Binding("escape", "home", N_("Guide list")),
+        Binding("backspace", "back", N_("Back"), show=False),
+        Binding("q", "app.quit", N_("Quit")),
     ]
 
     def __init__(self, session: Session) -> None:
