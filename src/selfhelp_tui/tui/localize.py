@@ -13,7 +13,7 @@ import dataclasses
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from ..i18n import _, current_language
+from ..i18n import current_language, translate
 
 _MARK = "_selfhelp_bindings_lang"
 
@@ -21,8 +21,8 @@ _MARK = "_selfhelp_bindings_lang"
 def _translated(binding: Binding) -> Binding:
     return dataclasses.replace(
         binding,
-        description=_(binding.description) if binding.description else "",
-        tooltip=_(binding.tooltip) if binding.tooltip else "",
+        description=translate(binding.description) if binding.description else "",
+        tooltip=translate(binding.tooltip) if binding.tooltip else "",
     )
 
 
