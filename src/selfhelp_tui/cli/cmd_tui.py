@@ -41,7 +41,7 @@ def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
         sys.stdout.write(_("Guide number or id (quit to leave) > "))
         sys.stdout.flush()
         line = sys.stdin.readline()
-        if not line or line.strip().casefold() in ("q", "quit"):
+        if not line or line.strip().casefold() in ("q", "quit", _("quit").casefold()):
             print()
             return None
         text = line.strip()
