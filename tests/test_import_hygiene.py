@@ -18,6 +18,13 @@ CORE_MODULES = [
     "selfhelp_tui.cli.cmd_validate",
     "selfhelp_tui.cli.cmd_list",
     "selfhelp_tui.cli.cmd_run",
+    "selfhelp_tui.cli.cmd_i18n",
+    "selfhelp_tui.cli.language",
+    "selfhelp_tui.i18n",
+    "selfhelp_tui.i18n.catalog",
+    "selfhelp_tui.i18n.extract",
+    "selfhelp_tui.i18n.fmt",
+    "selfhelp_tui.guides.translate",
 ]
 
 

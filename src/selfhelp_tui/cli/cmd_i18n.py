@@ -39,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         ),
     )
     ex.add_argument(
-        "guides",
+        "targets",
         nargs="+",
         metavar="GUIDE",
         help=_("a guide file, or the id of a guide in the library"),
@@ -78,7 +78,7 @@ def run_extract(args: argparse.Namespace, ctx: Context) -> int:
     from ..guides.translate import extract, translation_files, translation_path
 
     status = 0
-    for name in args.guides:
+    for name in args.targets:
         guide = _find(ctx, name)
         if guide is None or guide.path is None:
             status = 1

@@ -63,7 +63,8 @@ def node_strings(node: Node) -> list[SourceString]:
         out.append(SourceString(f"{node.id}/title", node.title, node.id, pos))
     if node.text.strip():
         pos = node.field_pos.get("text", node.pos)
-        out.append(SourceString(f"{node.id}/text", node.text, node.id, pos))
+        # `text: |` ends with a newline; translators should not have to copy it.
+        out.append(SourceString(f"{node.id}/text", node.text.rstrip("\n"), node.id, pos))
     if isinstance(node, QuestionNode):
         for i, choice in enumerate(node.choices):
             out.append(
@@ -467,8 +468,9 @@ def _unknown(guide: Guide, ctx: str, where: Pos, rep: Reporter) -> None:
 
 
 def _check_code(source: SourceString, entry: PoEntry, where: Pos, lang: str, rep: Reporter) -> None:
+    kept = code_spans(entry.msgstr)
     for code in code_spans(source.text):
-        if code not in entry.msgstr:
+        if code not in kept:
             shown = code.strip().splitlines()[0] if code.strip() else code
             rep.warning(
                 where,

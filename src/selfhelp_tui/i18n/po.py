@@ -124,41 +124,44 @@ class PoFile:
 
 
 def unquote(text: str, line: int, column: int) -> str:
-    """A C string literal as PO writes it -> its value."""
-    if len(text) < 2 or not text.startswith('"') or not text.endswith('"'):
+    """A C string literal as PO writes it -> its value. `column` is where it starts."""
+    if not text.startswith('"'):
         raise PoError("expected a string in double quotes", line, column)
-    body = text[1:-1]
     out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
+    i = 1
+    while i < len(text):
+        ch = text[i]
         if ch == '"':
-            raise PoError(
-                'a double quote inside a string must be written \\"', line, column + i + 1
-            )
+            rest = text[i + 1 :]
+            if rest.strip(" \t"):
+                raise PoError(
+                    'unexpected text after the string (write \\" for a quote inside it)',
+                    line,
+                    column + i + 1 + (len(rest) - len(rest.lstrip(" \t"))),
+                )
+            return "".join(out)
         if ch != "\\":
             out.append(ch)
             i += 1
             continue
-        if i + 1 >= len(body):
-            raise PoError("a string ends with a lone backslash", line, column + i + 1)
-        nxt = body[i + 1]
+        nxt = text[i + 1 : i + 2]
+        if not nxt:
+            break
         if nxt in _ESCAPES:
             out.append(_ESCAPES[nxt])
             i += 2
-        elif nxt in "01234567":
-            digits = re.match(r"[0-7]{1,3}", body[i + 1 :])
-            assert digits is not None
-            out.append(chr(int(digits.group(0), 8)))
-            i += 1 + len(digits.group(0))
-        elif nxt == "x" and re.match(r"[0-9A-Fa-f]{1,2}", body[i + 2 :]):
-            digits = re.match(r"[0-9A-Fa-f]{1,2}", body[i + 2 :])
-            assert digits is not None
-            out.append(chr(int(digits.group(0), 16)))
-            i += 2 + len(digits.group(0))
+            continue
+        octal = re.match(r"[0-7]{1,3}", text[i + 1 :])
+        hexa = re.match(r"x([0-9A-Fa-f]{1,2})", text[i + 1 :])
+        if octal:
+            out.append(chr(int(octal.group(0), 8)))
+            i += 1 + len(octal.group(0))
+        elif hexa:
+            out.append(chr(int(hexa.group(1), 16)))
+            i += 1 + len(hexa.group(0))
         else:
-            raise PoError(f"unknown escape \\{nxt}", line, column + i + 1)
-    return "".join(out)
+            raise PoError(f"unknown escape \\{nxt}", line, column + i)
+    raise PoError("the string is not closed: a double quote is missing at its end", line, column)
 
 
 def parse_headers(text: str) -> dict[str, str]:
@@ -269,14 +272,14 @@ def parse_po(text: str) -> PoFile:
         b.reset()
         obsolete = False
 
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
+    for lineno, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip(" \t\r")
         if not line:
             flush()
             continue
         is_obsolete = line.startswith("#~")
         if is_obsolete:
-            line = line[2:].strip()
+            line = line[2:].strip(" \t")
             if line.startswith("|"):  # previous string of an obsolete entry
                 continue
             if b.started and not obsolete and not line.startswith('"'):

@@ -3,18 +3,21 @@ what is not translatable and what will not fit.
 
 Every line of text is bracketed (a cut-off line loses its `]`), every letter is
 accented (a string that stays plain ASCII never went through translation) and
-every vowel is doubled (about a third longer, like German or Hungarian). What must
+every vowel is doubled and short lines padded (at least 40% longer, as
+Hungarian or Catalan often are). What must
 stay exactly as written is left alone: placeholders (`{n}`, `%(prog)s`), inline
 code and fenced code blocks, URLs and link targets.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 _PLAIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ACCENTED = "àƀçđéƒĝĥíĵķļɱñöþǫŕšţüṽŵẋýžÀƁÇĐÉƑĜĤÍĴĶĻṀÑÖÞǪŔŠŢÜṼŴẊÝŽ"
 _ACCENT = str.maketrans(_PLAIN, _ACCENTED)
+_GROWTH = 1.4
 _VOWELS = re.compile(r"([aeiouyAEIOUY])")
 
 #: Spans copied as they are: inline code, placeholders, URLs, link targets, tags.
@@ -49,7 +52,11 @@ def _line(line: str) -> str:
         out.append(m.group(0))
         pos = m.end()
     out.append(_words(core[pos:]))
-    return f"{line[:start]}[{''.join(out)}]{trail}"
+    text = "".join(out)
+    # Doubled vowels add about a third; short strings full of placeholders get
+    # padded so every line grows by at least 40%, as translations often do.
+    text += "·" * max(0, math.ceil(len(core) * _GROWTH) - len(text))
+    return f"{line[:start]}[{text}]{trail}"
 
 
 def pseudo(text: str) -> str:
