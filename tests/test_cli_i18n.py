@@ -118,3 +118,11 @@ def test_pseudo_locale_marks_every_string_but_not_commands(cli_env) -> None:  # 
     assert any("`lpstat -o`" in line and line.startswith("[") for line in lines)
     prose = [line for line in lines if not line.startswith("    ")]
     assert all("[" in line for line in prose), prose
+
+
+def test_the_plain_picker_names_the_language_of_untranslated_guides(cli_env) -> None:  # type: ignore[no-untyped-def]
+    env = {**cli_env, "LANG": "hu_HU.UTF-8"}
+    proc = run("--no-bundled", "--guides", str(I18N), env=env, input="kilép\n")
+    assert proc.returncode == 3
+    assert "   1) A nyomtató nem nyomtat  [printer]" in proc.stdout
+    assert "   2) First steps (English)  [first-steps]" in proc.stdout

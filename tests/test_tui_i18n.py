@@ -4,23 +4,26 @@ and the fallback notice."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from textual.widgets import OptionList, Static
 
 from selfhelp_tui.guides import load_library
 from selfhelp_tui.guides.library import Library, Source
-from selfhelp_tui.guides.translate import localize_all
+from selfhelp_tui.guides.translate import localize_all, read_translation
 from selfhelp_tui.i18n import use_language
+from selfhelp_tui.i18n.po import format_po
 
 from .conftest import I18N
 from .tui_helpers import make_app, screen_name
 
 
-def library(lang: str) -> Library:
-    lib = load_library([Source(I18N, "fixtures")])
+def library(lang: str, folder: Path = I18N) -> Library:
+    lib = load_library([Source(folder, "fixtures")])
     lib.guides = localize_all(lib.guides, lang)
     return lib
 
@@ -99,3 +102,29 @@ def test_installing_the_language_before_importing_the_tui_works_too() -> None:
     russian, english = out.stdout.strip().splitlines()
     assert "'Выход'" in russian and "'Quit'" not in russian
     assert "'Quit'" in english and "'Выход'" not in english
+
+
+async def test_an_untranslated_outcome_says_so_and_a_finished_tutorial_does_not(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "guides"
+    shutil.copytree(I18N, folder)
+    po = read_translation(folder / "printer.hu.po")
+    entry = po.find("call-support/text")
+    assert entry is not None
+    entry.msgstr = ""
+    (folder / "printer.hu.po").write_text(format_po(po), encoding="utf-8")
+    use_language("hu")
+    app = make_app(library("hu", folder))
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "1", "2")
+        await pilot.pause()
+        assert screen_name(app) == "OutcomeScreen"
+        notice = app.screen.query_one("#where", Static)
+        assert str(notice.render()) == "Nincs lefordítva – eredeti nyelven (English)"
+    app = make_app(library("hu"), start_guide="first-steps")
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "enter", "enter")
+        await pilot.pause()
+        assert screen_name(app) == "OutcomeScreen"
+        assert not app.screen.query("#where")  # no text, so nothing to excuse

@@ -25,8 +25,9 @@ def fallback_notice(guide: Guide, node_id: str) -> str | None:
     """A discreet note for a node shown in its source language because it has no
     (current) translation into the reader's; None when it is shown as asked. The
     language is named in itself ("English", "magyar"), so no grammar case is needed."""
-    if not guide.falls_back(node_id):
-        return None
+    node = guide.nodes.get(node_id)
+    if node is None or not (node.text.strip() or node.title) or not guide.falls_back(node_id):
+        return None  # nothing to read (a tutorial's end), or shown as asked
     return _("Not translated: shown in {language}").format(
         language=language_name(guide.shown_lang(node_id))
     )

@@ -7,6 +7,7 @@ import os
 import sys
 
 from ..i18n import _
+from ..texts import title_language_note
 from .context import Context
 
 
@@ -34,7 +35,8 @@ def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
         print(_("No guides found."))
         return None
     for i, g in enumerate(guides, 1):
-        print(f"  {i:>2}) {g.title}  [{g.id}]")
+        note = title_language_note(g)
+        print(f"  {i:>2}) {g.title}{f' ({note})' if note else ''}  [{g.id}]")
     for r in ctx.library.failures:
         print(_("  (could not load {file})").format(file=r.path.name))
     while True:
