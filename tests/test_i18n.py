@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -256,7 +255,7 @@ def test_pseudo_locale_translates_every_interface_string() -> None:
     assert ngettext("{n} error", "{n} errors", 2).format(n=2).startswith("[2 ")
 
 
-def test_catalogs_are_files_of_the_package(tmp_path: Path) -> None:
+def test_catalogs_are_files_of_the_package() -> None:
     """The catalogs ship inside the package (the wheel includes the folder)."""
     assert {p.stem for p in catalog_path("en").parent.glob("*.po")} == set(UI_LANGUAGES)
     assert catalog_path("en").parent.is_relative_to(PACKAGE_DIR)

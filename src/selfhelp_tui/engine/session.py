@@ -72,15 +72,13 @@ class Session:
     def is_open(self) -> bool:
         return self.ended is None
 
+    def _langs_walked(self) -> list[str]:
+        return [self.walk.guide_of(p).shown_lang(p.node_id) for p in self.walk.stack]
+
     def shown_langs(self) -> list[str]:
         """The languages the nodes walked so far were shown in, first seen first
         (more than one when a translation fell back to the source for some node)."""
-        langs: list[str] = []
-        for pos in self.walk.stack:
-            lang = self.walk.guide_of(pos).shown_lang(pos.node_id)
-            if lang not in langs:
-                langs.append(lang)
-        return langs
+        return list(dict.fromkeys(self._langs_walked()))
 
     @property
     def shown_lang(self) -> str:
@@ -88,13 +86,10 @@ class Session:
         the language most of the nodes walked were shown in (the translation's on a
         tie). Not the language asked for: a guide without a translation counts in
         its source language."""
-        counts: dict[str, int] = {}
-        for pos in self.walk.stack:
-            lang = self.walk.guide_of(pos).shown_lang(pos.node_id)
-            counts[lang] = counts.get(lang, 0) + 1
+        walked = self._langs_walked()
         loc = self.guide.localization
         asked = loc.lang if loc else self.guide.lang
-        return max(counts, key=lambda lang: (counts[lang], lang == asked))
+        return max(dict.fromkeys(walked), key=lambda lang: (walked.count(lang), lang == asked))
 
     def duration_s(self) -> int:
         spent = self.elapsed_before + max(0.0, self.clock() - self.started_at)
