@@ -25,6 +25,7 @@ CORE_MODULES = [
     "selfhelp_tui.i18n.extract",
     "selfhelp_tui.i18n.fmt",
     "selfhelp_tui.guides.translate",
+    "selfhelp_tui.cli.cmd_serve",
 ]
 
 

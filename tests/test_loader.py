@@ -24,20 +24,39 @@ def expected(path: Path) -> list[tuple[int, int, str, str]]:
 
 
 BAD_FILES = sorted(BAD.glob("*.yaml"))
+#: Files that cannot carry a `# expect:` comment because they are not UTF-8 text.
+BINARY_EXPECT = {
+    "utf16.yaml": [(1, 1, "error", "bad-encoding")],
+    "invalid-utf8.yaml": [(3, 12, "error", "bad-encoding")],
+    "nul-byte.yaml": [(2, 1, "error", "bad-encoding")],
+}
+
+
+@pytest.fixture(scope="module")
+def bad_library():  # type: ignore[no-untyped-def]
+    """The whole corpus loaded as one library, the way `validate` and the app see
+    it (links between guides are checked across files)."""
+    return load_library([Source(BAD, "bad")], override=False)
 
 
 @pytest.mark.parametrize("path", BAD_FILES, ids=[p.name for p in BAD_FILES])
-def test_bad_file_gives_exactly_its_diagnostics(path: Path) -> None:
-    result = load_guide(path)
+def test_bad_file_gives_exactly_its_diagnostics(path: Path, bad_library) -> None:  # type: ignore[no-untyped-def]
+    (result,) = [r for r in bad_library.results if r.path.name == path.name]
     got = [(d.line, d.column, d.severity.value, d.code) for d in result.diagnostics]
-    assert got == expected(path)
+    want = BINARY_EXPECT.get(path.name) or expected(path)
+    assert got == want
     assert got, "every bad file must say what is wrong with it"
     if any(sev == "error" for _, _, sev, _ in got):
         assert result.guide is None
+    else:
+        assert result.guide is not None  # warnings never stop a guide
 
 
-def test_corpus_is_not_empty() -> None:
-    assert len(BAD_FILES) >= 10
+def test_corpus_is_large_and_the_rest_still_loads(bad_library) -> None:  # type: ignore[no-untyped-def]
+    assert len(BAD_FILES) >= 50
+    loaded = sorted(bad_library.guides)
+    assert loaded == sorted(r.guide.id for r in bad_library.results if r.guide is not None)
+    assert {"confusable-ids", "single-choice", "empty-link"} <= set(loaded)
 
 
 def test_misspelt_next_names_file_line_and_suggests() -> None:
@@ -197,3 +216,87 @@ def test_the_documented_example_is_a_clean_guide(tmp_path: Path) -> None:
     assert result.diagnostics == []
     assert result.guide is not None and len(result.guide.nodes) == 6
     assert len(result.guide.tests) == 3
+
+
+def test_hostile_folder_links_fifos_and_unreadable_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    outside = tmp_path / "secret.yaml"
+    outside.write_bytes((LIBRARY / "printer.yaml").read_bytes())
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    (folder / "good.yaml").write_bytes((LIBRARY / "first-steps.yaml").read_bytes())
+    (folder / "escape.yaml").symlink_to(outside)
+    (folder / "dangling.yaml").symlink_to(folder / "missing.yaml")
+    os.mkfifo(folder / "pipe.yaml")
+    locked = folder / "locked.yaml"
+    locked.write_bytes((LIBRARY / "printer.yaml").read_bytes())
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:  # root can read mode 000 files: simulate EACCES
+        if self.name == "locked.yaml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    lib = load_library([Source(folder, "pack")])
+    assert list(lib.guides) == ["first-steps"]
+    diags = {(Path(d.file).name, d.severity.value, d.code) for d in lib.diagnostics()}
+    assert diags == {
+        ("escape.yaml", "warning", "link-outside-folder"),
+        ("pipe.yaml", "warning", "not-a-file"),
+        ("dangling.yaml", "error", "unreadable"),
+        ("locked.yaml", "error", "unreadable"),
+    }
+
+
+def test_file_larger_than_the_limit_is_rejected_without_parsing(tmp_path: Path) -> None:
+    from selfhelp_tui.guides.yamlsrc import MAX_FILE_BYTES
+
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"format: 1\n" + b"# padding\n" * (MAX_FILE_BYTES // 10 + 1))
+    result = load_guide(path)
+    assert [(d.line, d.code) for d in result.errors] == [(1, "file-too-large")]
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + (LIBRARY / "first-steps.yaml").read_bytes())
+    result = load_guide(path)
+    assert result.diagnostics == [] and result.guide is not None
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.yaml")), ids=lambda p: p.name)
+def test_bundled_guide_tests_pass_and_visit_every_node(path: Path) -> None:
+    from selfhelp_tui.engine import Walk
+
+    guide = load_guide(path).guide
+    assert guide is not None and guide.tests
+    visited: set[str] = set()
+    for test in guide.tests:
+        walk = Walk(guide)
+        for answer in test.answers:
+            walk.answer(answer)
+        visited.update(walk.path)
+        if test.outcome:
+            assert walk.outcome == test.outcome, test.name
+        else:
+            assert walk.node.id == test.node, test.name
+    assert visited == set(guide.nodes)
+
+
+def test_bundled_library_is_big_enough() -> None:
+    lib = load_library([Source(BUNDLED, "bundled")])
+    kinds = [g.kind for g in lib.guides.values()]
+    assert kinds.count("tutorial") >= 2
+    troubleshooters = [g for g in lib.guides.values() if g.kind == "troubleshooter"]
+    assert len(troubleshooters) >= 4
+    assert all(len(g.nodes) >= 10 for g in troubleshooters)
+
+
+def test_installed_package_ships_the_bundled_guides() -> None:
+    """In CI the project is installed from a wheel: the guides must be inside it."""
+    from selfhelp_tui.guides import bundled_guides_dir
+
+    shipped = {p.name for p in bundled_guides_dir().glob("*.yaml")}
+    assert shipped == {p.name for p in BUNDLED.glob("*.yaml")}

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..i18n import _, use_language
-from . import cmd_i18n, cmd_list, cmd_run, cmd_tui, cmd_validate, language
+from . import cmd_i18n, cmd_list, cmd_run, cmd_serve, cmd_tui, cmd_validate, language
 from .context import Context, add_common_options
 
-COMMANDS = (cmd_run, cmd_list, cmd_validate, cmd_i18n)
+COMMANDS = (cmd_run, cmd_list, cmd_validate, cmd_serve, cmd_i18n)
 
 
 def build_parser() -> argparse.ArgumentParser:

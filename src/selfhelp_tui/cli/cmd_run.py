@@ -29,6 +29,8 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 
 def wants_plain(args: argparse.Namespace, env: dict[str, str]) -> bool:
+    if getattr(args, "frontend", "tui") == "web":
+        return False  # textual-serve talks to the app through pipes
     if getattr(args, "plain", False) or getattr(args, "answers", None) is not None:
         return True
     if env.get("TERM") == "dumb":
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         return run_plain(guide, ctx, args.answers)
     from .cmd_tui import start_tui
 
-    return start_tui(ctx, guide_id=guide.id)
+    return start_tui(ctx, guide_id=guide.id, frontend=getattr(args, "frontend", "tui"))
 
 
 def run_plain(guide: Guide, ctx: Context, answers: str | None) -> int:

@@ -17,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=_("line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)"),
     )
+    # How the app is shown: set by `selfhelp serve` for the processes it starts.
+    parser.add_argument("--frontend", choices=("tui", "web"), default="tui", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
@@ -25,7 +27,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if wants_plain(args, dict(os.environ)):
         guide = pick_plain(ctx)
         return 3 if guide is None else run_plain(guide, ctx, None)
-    return start_tui(ctx)
+    return start_tui(ctx, frontend=args.frontend)
 
 
 def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
@@ -54,9 +56,14 @@ def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
         print(_("Not understood: {error}").format(error=text))
 
 
-def start_tui(ctx: Context, guide_id: str | None = None) -> int:
+def start_tui(ctx: Context, guide_id: str | None = None, frontend: str = "tui") -> int:
     from ..tui.app import SelfhelpApp
 
-    app = SelfhelpApp(ctx.library, start_guide=guide_id, observers=lambda: ctx.observers("tui"))
+    app = SelfhelpApp(
+        ctx.library,
+        start_guide=guide_id,
+        observers=lambda: ctx.observers(frontend),
+        frontend=frontend,
+    )
     app.run()
     return app.return_code or 0

@@ -76,18 +76,18 @@ def guide_files(
             if not name.endswith(suffixes) or name in RESERVED_NAMES or name.startswith("."):
                 continue
             path = Path(dirpath) / name
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    if extra is not None:
-                        rep = Reporter(display_path(path))
-                        rep.warning(
-                            Pos(1, 1),
-                            "link-outside-folder",
-                            "skipped: this is a link to a file outside the guide folder",
-                        )
-                        extra.extend(rep.items)
-                    continue
+            skip = None
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                skip = ("link-outside-folder", "a link to a file outside the guide folder")
+            elif path.exists() and not path.is_file():
+                # A FIFO or device would block or stream forever when read.
+                skip = ("not-a-file", "not a regular file")
+            if skip is not None:
+                if extra is not None:
+                    rep = Reporter(display_path(path))
+                    rep.warning(Pos(1, 1), skip[0], f"skipped: {skip[1]}")
+                    extra.extend(rep.items)
+                continue
             found.append(path)
     return found
 
@@ -116,6 +116,7 @@ def load_library(sources: Sequence[Source], *, override: bool = True) -> Library
             seen_here[guide.id] = result
             lib.guides[guide.id] = guide
     _check_guide_links(lib)
+    _check_way_out_across_guides(lib)
     return lib
 
 
@@ -157,6 +158,55 @@ def _check_guide_links(lib: Library) -> None:
                     result.guide = None
                     lib.guides.pop(guide.id, None)
                     changed = True
+
+
+def _check_way_out_across_guides(lib: Library) -> None:
+    """Each guide alone may look fine while guide links loop between guides with no
+    outcome anywhere (A -> guide:B -> guide:A). Walk the whole library's graph."""
+    from collections import defaultdict, deque
+
+    preds: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    ends: list[tuple[str, str]] = []
+    for guide in lib.guides.values():
+        for node_id, node in guide.nodes.items():
+            here = (guide.id, node_id)
+            if node.is_outcome:
+                ends.append(here)
+            for link in node.links():
+                if link.is_external:
+                    target_id, target_node = link.split_external()
+                    target = lib.guides.get(target_id)
+                    if target is None:
+                        continue
+                    preds[(target.id, target_node or target.start)].append(here)
+                else:
+                    preds[(guide.id, link.target)].append(here)
+    can_end: set[tuple[str, str]] = set()
+    queue = deque(ends)
+    while queue:
+        here = queue.popleft()
+        if here not in can_end:
+            can_end.add(here)
+            queue.extend(preds[here])
+    for result in lib.results:
+        guide = result.guide
+        if guide is None:
+            continue
+        stuck = [n for n in guide.nodes.values() if (guide.id, n.id) not in can_end]
+        if not stuck:
+            continue
+        rep = Reporter(display_path(result.path))
+        for node in stuck:
+            rep.error(
+                node.pos,
+                "no-way-out",
+                f"node '{node.id}' leads only through links between guides that never "
+                "reach an outcome",
+                "give one of the linked guides a way to an outcome",
+            )
+        result.diagnostics.extend(rep.items)
+        result.guide = None
+        lib.guides.pop(guide.id, None)
 
 
 def _check_one_link(lib: Library, target: str, pos: Pos, rep: Reporter) -> None:

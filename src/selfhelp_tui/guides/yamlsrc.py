@@ -140,15 +140,32 @@ class _Converter:
     def __init__(self, rep: Reporter) -> None:
         self.rep = rep
         self.count = 0
+        #: Nodes converted already (aliases point at them): the value and its size.
+        self.done: dict[int, tuple[YValue, int]] = {}
 
     def convert(self, node: yaml.Node, depth: int = 0) -> YValue:
-        self.count += 1
+        seen = self.done.get(id(node))
+        if seen is not None:
+            # An alias: reuse the value, but count its full size, so a "billion
+            # laughs" file is refused at once instead of expanded.
+            self._count(node, seen[1])
+            return seen[0]
+        before = self.count
+        value = self._convert(node, depth)
+        self.done[id(node)] = (value, self.count - before)
+        return value
+
+    def _count(self, node: yaml.Node, n: int) -> None:
+        self.count += n
         if self.count > MAX_NODES:
             raise _TooBig(
                 _pos(node.start_mark),
                 f"the file expands to more than {MAX_NODES} values (an alias bomb?)",
                 "too-many-values",
             )
+
+    def _convert(self, node: yaml.Node, depth: int) -> YValue:
+        self._count(node, 1)
         if depth > MAX_DEPTH:
             raise _TooBig(
                 _pos(node.start_mark),
