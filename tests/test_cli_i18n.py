@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .conftest import I18N, selfhelp_cmd
+from .conftest import BUNDLED, I18N, selfhelp_cmd
 
 
 def run(
@@ -126,3 +126,27 @@ def test_the_plain_picker_names_the_language_of_untranslated_guides(cli_env) -> 
     assert proc.returncode == 3
     assert "   1) A nyomtató nem nyomtat  [printer]" in proc.stdout
     assert "   2) First steps (English)  [first-steps]" in proc.stdout
+
+
+TRANSLATED = ("getting-started", "disk-full", "ssh-connection")
+
+
+def test_three_bundled_guides_are_fully_translated(cli_env) -> None:  # type: ignore[no-untyped-def]
+    paths = [str(BUNDLED / f"{guide}.yaml") for guide in TRANSLATED]
+    proc = run("validate", "--strict", "--lang", "nb,hu,es,ru,ca", *paths, env=cli_env)
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout == ""
+
+
+def test_lang_nb_shows_a_bundled_guide_in_bokmal(cli_env) -> None:  # type: ignore[no-untyped-def]
+    env = {**cli_env, "LANG": "nb_NO.UTF-8"}
+    answers = ",".join(["next"] * 7)
+    proc = run("run", "getting-started", "--answers", answers, env=env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "# Kom i gang med selfhelp"
+    assert "== Trinn 1 av 7: Hva selfhelp er ==" in lines
+    assert "Not translated" not in proc.stdout and "Ikke oversatt" not in proc.stdout
+    assert lines[-1] == "Resultat: Opplæringen er fullført"
+    listing = run("list", env=env).stdout
+    assert "Disken er full (No space left on device)" in listing
