@@ -20,6 +20,7 @@ is never imported here: the TUI, plain mode and `validate` share this module.
 from __future__ import annotations
 
 import dataclasses
+import glob
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,7 @@ from ..i18n.pseudo import pseudo
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
 from .loader import display_path
 from .model import TUTORIAL_END, Choice, Guide, Localization, Node, QuestionNode
+from .text import code_spans
 
 HASH_NOTE = "source-hash"
 PO_SUFFIX = ".po"
@@ -112,15 +114,11 @@ def split_translation_name(path: Path) -> tuple[str, str] | None:
 def translation_files(guide_path: Path) -> dict[str, Path]:
     """The translations beside a guide file, by language."""
     out: dict[str, Path] = {}
-    for path in sorted(guide_path.parent.glob(f"{glob_escape(guide_path.stem)}.*{PO_SUFFIX}")):
+    for path in sorted(guide_path.parent.glob(f"{glob.escape(guide_path.stem)}.*{PO_SUFFIX}")):
         split = split_translation_name(path)
         if split and split[0] == guide_path.stem:
             out[split[1]] = path
     return out
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 def read_translation(path: Path) -> PoFile:
@@ -352,15 +350,6 @@ def extract(guide: Guide, lang: str) -> ExtractReport:
 # --- checks (selfhelp validate) ------------------------------------------------
 
 _CONTEXT = re.compile(r"^(?:(title|summary)|(tags|symptoms)/(\d+)|([^/]+)/(.+))$")
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
-_FENCED = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
-
-
-def code_spans(text: str) -> list[str]:
-    """Commands and code in a Markdown text: fenced blocks, then inline spans."""
-    blocks = [m.group(2) for m in _FENCED.finditer(text)]
-    rest = _FENCED.sub("", text)
-    return blocks + _INLINE_CODE.findall(rest)
 
 
 def check_translation(guide: Guide, path: Path, lang: str) -> list[Diagnostic]:
