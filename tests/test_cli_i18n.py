@@ -150,3 +150,14 @@ def test_lang_nb_shows_a_bundled_guide_in_bokmal(cli_env) -> None:  # type: igno
     assert lines[-1] == "Resultat: Opplæringen er fullført"
     listing = run("list", env=env).stdout
     assert "Disken er full (No space left on device)" in listing
+
+
+def test_writers_tools_work_on_the_source_not_the_readers_translation(cli_env) -> None:  # type: ignore[no-untyped-def]
+    env = {**cli_env, "LANG": "nb_NO.UTF-8"}
+    graph = run("graph", "disk-full", env=env)
+    assert graph.returncode == 0, graph.stderr
+    assert "Yes, one is at 100% (or nearly)" in graph.stdout
+    assert "Ja, ett er på 100 %" not in graph.stdout
+    tests = run("test", str(BUNDLED / "disk-full.yaml"), env=env)  # labels in answers
+    assert tests.returncode == 0, tests.stdout
+    assert tests.stdout.rstrip().endswith("10 bestått, 0 feilet")

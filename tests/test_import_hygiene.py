@@ -25,6 +25,12 @@ CORE_MODULES = [
     "selfhelp_tui.i18n.extract",
     "selfhelp_tui.i18n.fmt",
     "selfhelp_tui.guides.translate",
+    "selfhelp_tui.cli.cmd_test",
+    "selfhelp_tui.cli.cmd_paths",
+    "selfhelp_tui.cli.cmd_graph",
+    "selfhelp_tui.cli.cmd_schema",
+    "selfhelp_tui.engine.testing",
+    "selfhelp_tui.guides.graph",
     "selfhelp_tui.cli.cmd_serve",
 ]
 

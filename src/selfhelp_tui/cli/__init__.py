@@ -14,10 +14,32 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..i18n import _, use_language
-from . import cmd_i18n, cmd_list, cmd_run, cmd_serve, cmd_tui, cmd_validate, language
+from . import (
+    cmd_graph,
+    cmd_i18n,
+    cmd_list,
+    cmd_paths,
+    cmd_run,
+    cmd_schema,
+    cmd_serve,
+    cmd_test,
+    cmd_tui,
+    cmd_validate,
+    language,
+)
 from .context import Context, add_common_options
 
-COMMANDS = (cmd_run, cmd_list, cmd_validate, cmd_serve, cmd_i18n)
+COMMANDS = (
+    cmd_run,
+    cmd_list,
+    cmd_validate,
+    cmd_test,
+    cmd_paths,
+    cmd_graph,
+    cmd_schema,
+    cmd_serve,
+    cmd_i18n,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

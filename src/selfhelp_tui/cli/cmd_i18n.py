@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from ..guides.loader import display_path, load_guide
-from ..guides.model import Guide
+from ..guides.loader import display_path
 from ..i18n import _
 from ..i18n.po import PoError
-from .context import Context, add_common_options, error
+from .context import Context, add_common_options, error, guide_from_arg
 from .language import lang_code
 
 
@@ -58,28 +56,12 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     ex.set_defaults(func=run_extract)
 
 
-def _find(ctx: Context, name: str) -> Guide | None:
-    path = Path(name)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        result = load_guide(path)
-        if result.guide is None:
-            error(_("{file} has errors; fix them first (selfhelp validate):").format(file=name))
-            for d in result.errors:
-                print("  " + d.format(), file=sys.stderr)
-        return result.guide
-    guide = ctx.library.get(name)
-    if guide is None:
-        error(_("no guide '{id}' in the library").format(id=name))
-        return None
-    return guide.localization.source if guide.localization else guide
-
-
 def run_extract(args: argparse.Namespace, ctx: Context) -> int:
     from ..guides.translate import extract, translation_files, translation_path
 
     status = 0
     for name in args.targets:
-        guide = _find(ctx, name)
+        guide = guide_from_arg(ctx, name)
         if guide is None or guide.path is None:
             status = 1
             continue

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from ..engine.session import SessionObserver
 from ..guides.library import Library, Source, load_library, sources_from
+from ..guides.model import Guide
 from ..i18n import _, current_language
 from ..paths import Dirs, resolve_dirs
 from .language import lang_code
@@ -99,6 +100,25 @@ class Context:
         """The observers of a new session: every feature that follows walks
         (outcome log, resume file, session report) registers here, once."""
         return []
+
+
+def guide_from_arg(ctx: Context, arg: str) -> Guide | None:
+    """A guide named by id (from the library) or by a file path; prints why not."""
+    from pathlib import Path
+
+    from ..guides.loader import load_guide
+
+    path = Path(arg)
+    if arg.endswith((".yaml", ".yml")) or path.is_file():
+        result = load_guide(path, str(path.parent))
+        for d in result.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return result.guide
+    from .cmd_run import find_guide
+
+    guide = find_guide(ctx, arg)
+    # Writers' tools work on the guide as written, not on the reader's translation.
+    return guide.localization.source if guide and guide.localization else guide
 
 
 def error(message: str) -> None:

@@ -140,6 +140,7 @@ def _build(rec: Rec, rep: Reporter, path: Path, origin: str) -> Guide | None:
             t.get("outcome"),
             t.get("node"),
             t.pos,
+            tuple(t.get("path", [])),
         )
         for t in rec.get("tests", [])
     )

@@ -232,9 +232,25 @@ GUIDE_TEST = Record(
     fields=(
         Field("name", Str(description="What the test checks.", lenient=True), required=True),
         Field(
+            "path",
+            ListOf(
+                Str(
+                    description="A node id, or GUIDE-ID#NODE-ID in a linked guide.",
+                    pattern=r"^([a-z0-9][a-z0-9-]*#)?[A-Za-z0-9][A-Za-z0-9_-]*$",
+                    pattern_help="a node id, or GUIDE-ID#NODE-ID",
+                ),
+                description=(
+                    "Nodes to walk through, in order, starting at the start node; the "
+                    "choice leading to each is taken, so reordering choices keeps the "
+                    "test valid. Nodes of linked guides are written GUIDE-ID#NODE-ID."
+                ),
+            ),
+            default=list,
+        ),
+        Field(
             "answers",
-            ListOf(ANSWER, description="The answers given, one per node walked."),
-            required=True,
+            ListOf(ANSWER, description="The answers given, one per node walked (after `path`)."),
+            default=list,
         ),
         Field(
             "outcome",
@@ -357,6 +373,7 @@ class GuideTest:
     outcome: str | None
     node: str | None
     pos: Pos
+    path: tuple[str, ...] = ()
 
 
 @dataclass

@@ -74,7 +74,8 @@ class Str(Spec):
         return text
 
     def json_schema(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "string", "description": self.description}
+        kind: str | list[str] = ["string", "number"] if self.lenient else "string"
+        out: dict[str, Any] = {"type": kind, "description": self.description}
         if self.pattern:
             out["pattern"] = self.pattern
         if self.examples:

@@ -1,0 +1,186 @@
+"""Guide tests (`tests:` in a guide) and path enumeration, run through the real engine.
+
+A test is a list of answers (choice numbers, labels, `next`) or a `path` of node
+ids; the path form survives reordered choices, so recorded walks keep working.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..guides.model import Guide, GuideTest
+from .walk import Resolver, Walk, WalkError
+
+
+@dataclass
+class TestResult:
+    guide_id: str
+    test: GuideTest
+    passed: bool
+    path: list[str]
+    message: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.test.name
+
+
+def follow_path(walk: Walk, node_ids: list[str] | tuple[str, ...]) -> None:
+    """Walk to each node in turn (the first is the start): whichever choice leads
+    there is taken. Raises WalkError when no choice does."""
+    ids = list(node_ids)
+    if ids and ids[0] == walk.path[0]:
+        ids = ids[1:]
+    for target in ids:
+        options = walk.node.links()
+        wanted = [
+            i
+            for i, link in enumerate(options)
+            if link.target == target
+            or (link.is_external and _external_label(link.split_external(), walk) == target)
+        ]
+        if not wanted:
+            raise WalkError(f"no choice of '{walk.path[-1]}' leads to '{target}'")
+        walk.choose(wanted[0])
+
+
+def _external_label(split: tuple[str, str | None], walk: Walk) -> str:
+    guide_id, node = split
+    return f"{guide_id}#{node}" if node else f"{guide_id}#"
+
+
+def run_test(guide: Guide, test: GuideTest, resolve: Resolver | None = None) -> TestResult:
+    walk = Walk(guide, resolve)
+    try:
+        if test.path:
+            follow_path(walk, test.path)
+        for answer in test.answers:
+            walk.answer(answer)
+    except WalkError as exc:
+        return TestResult(guide.id, test, False, walk.path, f"at '{walk.path[-1]}': {exc}")
+    if test.outcome is not None:
+        got = walk.outcome if walk.finished else None
+        if got != test.outcome:
+            where = f"outcome '{got}'" if got else f"node '{walk.path[-1]}' (not an outcome)"
+            return TestResult(
+                guide.id,
+                test,
+                False,
+                walk.path,
+                f"expected outcome '{test.outcome}', ended at {where}",
+            )
+    elif test.node is not None and walk.path[-1] != test.node:
+        return TestResult(
+            guide.id, test, False, walk.path,
+            f"expected to stand on '{test.node}', stands on '{walk.path[-1]}'",
+        )  # fmt: skip
+    return TestResult(guide.id, test, True, walk.path)
+
+
+def run_tests(guide: Guide, resolve: Resolver | None = None) -> list[TestResult]:
+    return [run_test(guide, t, resolve) for t in guide.tests]
+
+
+@dataclass
+class PathReport:
+    guide_id: str
+    #: Every distinct path from start to an ending (exhaustive mode), or None.
+    paths: list[list[str]] | None
+    outcomes: Counter[str]
+    longest: list[str]
+    untested: list[str]
+    #: Random mode: runs made, seed, and visits per node.
+    runs: int = 0
+    seed: int | None = None
+    coverage: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def exhaustive(self) -> bool:
+        return self.paths is not None
+
+
+def enumerate_paths(guide: Guide, limit: int = 10_000) -> list[list[str]] | None:
+    """Every distinct path from start to an outcome or a link out of the guide,
+    each node at most twice on a path (a loop is walked at most once). None when
+    there are more than `limit`."""
+    out: list[list[str]] = []
+    path: list[str] = [guide.start]
+    counts: Counter[str] = Counter({guide.start: 1})
+
+    def visit(node_id: str) -> bool:
+        node = guide.nodes[node_id]
+        links = node.links()
+        if node.is_outcome or not links:
+            out.append(list(path))
+            return len(out) <= limit
+        for link in links:
+            if link.is_external:
+                out.append([*path, link.target])
+                if len(out) > limit:
+                    return False
+                continue
+            if counts[link.target] >= 2:
+                continue
+            path.append(link.target)
+            counts[link.target] += 1
+            ok = visit(link.target)
+            counts[link.target] -= 1
+            path.pop()
+            if not ok:
+                return False
+        return True
+
+    return out if visit(guide.start) else None
+
+
+def tested_nodes(guide: Guide, resolve: Resolver | None = None) -> set[str]:
+    seen: set[str] = set()
+    for result in run_tests(guide, resolve):
+        seen.update(p for p in result.path if "#" not in p)
+    return seen
+
+
+def path_report(guide: Guide, limit: int = 10_000, runs: int = 1000, seed: int = 0) -> PathReport:
+    untested = sorted(set(guide.nodes) - tested_nodes(guide))
+    paths = enumerate_paths(guide, limit)
+    if paths is not None:
+        outcomes: Counter[str] = Counter()
+        for p in paths:
+            last = p[-1]
+            outcomes[
+                guide.nodes[last].result
+                if last in guide.nodes and guide.nodes[last].is_outcome  # type: ignore[attr-defined]
+                else "link"
+            ] += 1
+        longest = max(paths, key=len) if paths else [guide.start]
+        return PathReport(guide.id, paths, outcomes, longest, untested)
+    # Too many to list: a seeded random walk, with per-node coverage.
+    rng = random.Random(seed)
+    outcomes = Counter()
+    coverage: Counter[str] = Counter()
+    longest: list[str] = []
+    max_steps = 4 * len(guide.nodes) + 10
+    for _ in range(runs):
+        walk = Walk(guide)
+        left: str | None = None
+        for _step in range(max_steps):
+            node = walk.node
+            links = node.links()
+            if node.is_outcome or not links:
+                break
+            index = rng.randrange(len(links))
+            if links[index].is_external:
+                left = links[index].target
+                break
+            walk.choose(index)
+        taken = walk.path + ([left] if left else [])
+        coverage.update(set(walk.path))
+        outcomes[walk.outcome or ("link" if left else "unfinished")] += 1
+        if len(taken) > len(longest):
+            longest = taken
+    return PathReport(
+        guide.id, None, outcomes, longest, untested, runs=runs, seed=seed,
+        coverage={n: coverage.get(n, 0) for n in guide.nodes},
+    )  # fmt: skip

@@ -1,0 +1,235 @@
+"""The writers' toolchain: schema, graph, guide tests, paths, output formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+import yaml
+
+from selfhelp_tui.cli import main
+from selfhelp_tui.cli.cmd_schema import guide_schema, render
+from selfhelp_tui.engine.testing import path_report
+from selfhelp_tui.guides import graph, load_guide, load_library
+from selfhelp_tui.guides.library import Source
+
+from .conftest import BAD, BUNDLED, LIBRARY, ROOT, selfhelp_cmd
+
+BUNDLED_FILES = sorted(BUNDLED.glob("*.yaml"))
+GOOD_FILES = BUNDLED_FILES + sorted(LIBRARY.glob("*.yaml"))
+
+#: Problems a JSON Schema cannot see: YAML itself, the graph, text and library checks.
+OUT_OF_SCHEMA_REACH = {
+    "yaml-syntax", "duplicate-key", "unsafe-tag", "unknown-tag", "merge-key", "empty-file",
+    "several-documents", "bad-encoding", "too-deep", "too-many-values", "file-too-large",
+    "unknown-node", "no-way-out", "unreachable-node", "empty-text", "duplicate-label",
+    "single-choice", "confusable-ids", "markdown-unclosed-fence", "markdown-empty-link",
+    "no-summary", "no-symptoms", "control-characters", "unknown-guide", "bad-link",
+    "bad-test", "duplicate-id",
+}  # fmt: skip
+
+
+def as_json(path: Path) -> object:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return json.loads(json.dumps(data, default=str))
+
+
+def test_shipped_schema_is_the_generated_one() -> None:
+    assert (ROOT / "schema" / "guide.schema.json").read_text(encoding="utf-8") == render()
+
+
+def test_schema_command_prints_valid_draft_2020_12(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"].endswith("2020-12/schema")
+
+
+def _descriptions_everywhere(node: object, where: str = "") -> list[str]:
+    missing = []
+    if isinstance(node, dict):
+        if "properties" in node:
+            for key, sub in node["properties"].items():
+                if isinstance(sub, dict) and sub and not sub.get("description"):
+                    missing.append(f"{where}/{key}")
+        for key, sub in node.items():
+            if key != "allOf":  # the per-kind rules restate keys described above
+                missing += _descriptions_everywhere(sub, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, sub in enumerate(node):
+            missing += _descriptions_everywhere(sub, f"{where}[{i}]")
+    return missing
+
+
+def test_every_key_in_the_schema_has_a_description() -> None:
+    assert _descriptions_everywhere(guide_schema()) == []
+
+
+@pytest.mark.parametrize("path", GOOD_FILES, ids=lambda p: p.name)
+def test_schema_accepts_every_good_guide(path: Path) -> None:
+    jsonschema.validate(as_json(path), guide_schema())
+
+
+#: Not compared: not UTF-8 (no YAML to give a schema), alias bombs and deep nesting
+#: (PyYAML's own loader, which a schema check needs, would expand them), and merge
+#: keys (PyYAML applies them; our loader refuses them).
+NOT_COMPARED = {
+    "utf16.yaml", "invalid-utf8.yaml", "nul-byte.yaml", "billion-laughs.yaml",
+    "deep-nesting.yaml", "merge-key.yaml",
+}  # fmt: skip
+BAD_TEXT_FILES = [p for p in sorted(BAD.glob("*.yaml")) if p.name not in NOT_COMPARED]
+
+
+@pytest.mark.parametrize("path", BAD_TEXT_FILES, ids=lambda p: p.name)
+def test_schema_and_loader_agree_on_bad_guides(path: Path) -> None:
+    lib = load_library([Source(BAD, "bad")], override=False)
+    (result,) = [r for r in lib.results if r.path.name == path.name]
+    schema_codes = {d.code for d in result.errors} - OUT_OF_SCHEMA_REACH
+    try:
+        data = as_json(path)
+    except yaml.YAMLError:
+        assert schema_codes == set()  # not YAML: nothing for a schema to say
+        return
+    errors = list(jsonschema.Draft202012Validator(guide_schema()).iter_errors(data))
+    if schema_codes:  # a problem the schema can see: it must see it
+        assert errors, f"the loader says {schema_codes}, the schema accepts the file"
+    if result.guide is not None:  # the loader accepts it: so must the schema
+        assert errors == [], [e.message for e in errors]
+    if not result.errors:
+        assert result.diagnostics  # warnings only: still a real corpus entry
+
+
+@pytest.mark.parametrize("path", BUNDLED_FILES, ids=lambda p: p.name)
+def test_graph_renders_all_formats(path: Path) -> None:
+    guide = load_guide(path).guide
+    assert guide is not None
+    mermaid = graph.to_mermaid(guide)
+    dot = graph.to_dot(guide)
+    assert mermaid.startswith("flowchart TD")
+    assert dot.startswith("digraph") and dot.rstrip().endswith("}")
+    from rich.console import Console
+
+    console = Console(record=True, width=200)
+    console.print(graph.to_tree(guide))
+    text = console.export_text()
+    for node_id in guide.nodes:
+        if node_id != "_completed":
+            assert f'"{node_id}"' in dot
+            assert node_id in text
+    assert text.count("(see above)") >= 0
+
+
+def test_graph_text_shows_loops_as_references_back(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["graph", str(LIBRARY / "printer.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "↩ power (see above)" in out
+    assert "call-support [escalate]" in out
+
+
+def test_graph_escapes_guide_text(write_guide) -> None:  # type: ignore[no-untyped-def]
+    path = write_guide(
+        "q.yaml",
+        "format: 1\nid: q\nkind: troubleshooter\ntitle: t\nsummary: s\nsymptoms: [s]\n"
+        "start: a\nnodes:\n  a: {type: step, text: 'say \"hi\" [b]<x>', next: b}\n"
+        "  b: {type: outcome, result: resolved, text: ok}\n",
+    )
+    guide = load_guide(path).guide
+    assert guide is not None
+    assert "#quot;hi#quot;" in graph.to_mermaid(guide)
+    assert '\\"hi\\"' in graph.to_dot(guide)
+
+
+def test_selfhelp_test_passes_on_bundled_guides_and_writes_junit(tmp_path: Path, cli_env) -> None:  # type: ignore[no-untyped-def]
+    junit = tmp_path / "junit.xml"
+    proc = subprocess.run([*selfhelp_cmd(), "test", str(BUNDLED), "--junit", str(junit)],
+                          capture_output=True, text=True, env=cli_env, timeout=60)  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.rstrip().splitlines()[-1].endswith("passed, 0 failed")
+    root = ET.parse(junit).getroot()
+    assert root.tag == "testsuites" and root.get("failures") == "0"
+    assert int(root.get("tests", "0")) == sum(
+        len(load_guide(p).guide.tests)
+        for p in BUNDLED_FILES  # type: ignore[union-attr]
+    )
+
+
+def test_selfhelp_test_reports_a_failing_test(write_guide, capsys) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        (LIBRARY / "printer.yaml")
+        .read_text()
+        .replace("answers: [1, 2]\n    outcome: escalate", "answers: [1, 2]\n    outcome: resolved")
+    )
+    path = write_guide("printer.yaml", text)
+    assert main(["test", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL printer: nothing queued  [power > queue > call-support]" in out
+    assert "expected outcome 'resolved', ended at outcome 'escalate'" in out
+
+
+def test_tests_keyed_by_node_ids_survive_reordered_choices(write_guide, capsys) -> None:  # type: ignore[no-untyped-def]
+    text = (LIBRARY / "printer.yaml").read_text()
+    text = text.replace(
+        "tests:\n",
+        "tests:\n  - name: by path\n    path: [power, queue, cancel-jobs, works, fixed]\n"
+        "    outcome: resolved\n",
+    )
+    swapped = text.replace(
+        '      - label: "Yes, jobs are waiting"\n        next: cancel-jobs\n'
+        '      - label: "No jobs are listed"\n        next: call-support\n',
+        '      - label: "No jobs are listed"\n        next: call-support\n'
+        '      - label: "Yes, jobs are waiting"\n        next: cancel-jobs\n',
+    )
+    assert swapped != text
+    path = write_guide("printer.yaml", swapped)
+    assert main(["test", str(path)]) == 1  # the answer-number tests break...
+    out = capsys.readouterr().out
+    assert "PASS printer: by path" in out  # ...the path-keyed one does not
+
+
+def test_paths_reports_no_untested_node_on_bundled_guides() -> None:
+    for path in BUNDLED_FILES:
+        guide = load_guide(path).guide
+        assert guide is not None
+        report = path_report(guide)
+        assert report.exhaustive and report.untested == [], guide.id
+        assert sum(report.outcomes.values()) == len(report.paths or [])
+
+
+def test_paths_falls_back_to_seeded_random_walks(capsys) -> None:  # type: ignore[no-untyped-def]
+    args = [
+        "paths",
+        "disk-full",
+        "--limit",
+        "5",
+        "--runs",
+        "200",
+        "--seed",
+        "7",
+        "--format",
+        "json",
+    ]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out) == first  # seeded: repeatable
+    assert first["exhaustive"] is False and first["runs"] == 200
+    assert sum(first["outcomes"].values()) == 200
+    assert set(first["coverage"]) >= {"check-df", "fixed"}
+
+
+def test_validate_github_and_sarif_formats(capsys) -> None:  # type: ignore[no-untyped-def]
+    bad = str(BAD / "bad-next.yaml")
+    assert main(["validate", "--format", "github", bad]) == 1
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("::error file=") and ",line=19,col=15,title=unknown-node::" in line
+    assert main(["validate", "--format", "sarif", bad]) == 1
+    sarif = json.loads(capsys.readouterr().out)
+    assert sarif["version"] == "2.1.0"
+    (result,) = sarif["runs"][0]["results"]
+    assert result["ruleId"] == "unknown-node" and result["level"] == "error"
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 19, "startColumn": 15}
