@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LIBRARY = FIXTURES / "library"
 BAD = FIXTURES / "bad"
 BUNDLED = ROOT / "guides"
+I18N = FIXTURES / "i18n"
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,16 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     return data
+
+
+@pytest.fixture(autouse=True)
+def english_interface() -> Iterator[None]:
+    """Each test starts and ends with the English interface, whatever it installed."""
+    from selfhelp_tui.i18n import install
+
+    install(None)
+    yield
+    install(None)
 
 
 @pytest.fixture

@@ -105,7 +105,7 @@ def test_list_reports_broken_guides_but_lists_the_rest(cli_env, tmp_path: Path) 
     proc = run("list", "--no-bundled", "--guides", str(folder), env=cli_env)
     assert proc.returncode == 0
     assert "printer" in proc.stdout
-    assert "1 guide file(s) could not be loaded" in proc.stderr
+    assert "1 guide file could not be loaded" in proc.stderr
     assert "broken.yaml:19:15: error" in proc.stderr
 
 

@@ -16,7 +16,7 @@ from .engine import NEXT_WORD, Session, Walk, WalkError
 from .guides.model import QuestionNode
 from .guides.text import markdown_to_plain
 from .i18n import _
-from .texts import outcome_title
+from .texts import fallback_notice, outcome_title
 
 #: Exit code when the walk did not reach an outcome (input or answers ran out).
 EXIT_UNFINISHED = 3
@@ -42,6 +42,9 @@ class PlainWalker:
         self.out = out or sys.stdout
         self._scripted = answers
         self._read_line = read_line or self._stdin_line
+        #: Whether the node shown last fell back to the source language (the notice
+        #: is printed when that starts, not again on every node).
+        self._fell_back = False
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -79,6 +82,10 @@ class PlainWalker:
             )
         if heading:
             self.say(f"== {heading} ==")
+        notice = fallback_notice(walk.guide, node.id)
+        if notice and not self._fell_back:
+            self.say(f"({notice})")
+        self._fell_back = notice is not None
         if node.text.strip():
             self.say(markdown_to_plain(node.text))
         if isinstance(node, QuestionNode):
@@ -103,6 +110,8 @@ class PlainWalker:
                 self.say(_("Input ended before the walk did: recorded as left before the end."))
                 return self._abandon()
             word = answer.casefold()
+            if word == _("next").casefold():
+                answer = NEXT_WORD
             if word in ("quit", "q", _("quit").casefold()):
                 self.say(_("Left the guide."))
                 return self._abandon()

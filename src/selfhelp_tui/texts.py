@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .guides.model import Guide
 from .i18n import _
+from .i18n.languages import language_name
 
 
 def outcome_title(result: str | None) -> str:
@@ -17,3 +19,23 @@ def outcome_title(result: str | None) -> str:
 
 def kind_title(kind: str) -> str:
     return {"troubleshooter": _("troubleshooter"), "tutorial": _("tutorial")}.get(kind, kind)
+
+
+def fallback_notice(guide: Guide, node_id: str) -> str | None:
+    """A discreet note for a node shown in its source language because it has no
+    (current) translation into the reader's; None when it is shown as asked. The
+    language is named in itself ("English", "magyar"), so no grammar case is needed."""
+    node = guide.nodes.get(node_id)
+    if node is None or not (node.text.strip() or node.title) or not guide.falls_back(node_id):
+        return None  # nothing to read (a tutorial's end), or shown as asked
+    return _("Not translated: shown in {language}").format(
+        language=language_name(guide.shown_lang(node_id))
+    )
+
+
+def title_language_note(guide: Guide) -> str | None:
+    """For lists: the language of a guide whose title is not in the reader's."""
+    loc = guide.localization
+    if loc is None or guide.shown_lang() == loc.lang:
+        return None
+    return language_name(guide.shown_lang())

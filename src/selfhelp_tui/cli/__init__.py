@@ -8,12 +8,15 @@ the TUI commands alone, inside the function that starts the app.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..i18n import _, use_language
 from . import (
     cmd_graph,
+    cmd_i18n,
     cmd_list,
     cmd_paths,
     cmd_preview,
@@ -23,6 +26,7 @@ from . import (
     cmd_test,
     cmd_tui,
     cmd_validate,
+    language,
 )
 from .context import Context, add_common_options
 
@@ -36,6 +40,7 @@ COMMANDS = (
     cmd_schema,
     cmd_preview,
     cmd_serve,
+    cmd_i18n,
 )
 
 
@@ -44,21 +49,34 @@ def build_parser() -> argparse.ArgumentParser:
     add_common_options(common)
     parser = argparse.ArgumentParser(
         prog="selfhelp",
-        description="Offline troubleshooting guides and tutorials in your terminal.",
+        description=_("Offline troubleshooting guides and tutorials in your terminal."),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"selfhelp {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"selfhelp {__version__}",
+        help=_("print the version and exit"),
+    )
     cmd_tui.add_arguments(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for command in COMMANDS:
         command.add_parser(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The language comes first: the parser's help and errors are already in it.
+    lang = language.setup(argv, os.environ)
     parser = build_parser()
     args = parser.parse_args(argv)
+    given = getattr(args, "lang", None)
+    if given and given != lang:  # an abbreviation (--lan) the first look missed
+        lang = given
+        use_language(lang)
     ctx = Context.from_args(args)
+    ctx.lang = lang
     try:
         if args.command is None:
             return cmd_tui.run(args, ctx)

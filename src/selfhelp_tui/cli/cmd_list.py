@@ -6,12 +6,14 @@ import argparse
 import json
 import sys
 
+from ..i18n import _, ngettext
+from ..texts import kind_title
 from .context import Context
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("list", parents=[common], help="print the guides in the library")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = sub.add_parser("list", parents=[common], help=_("print the guides in the library"))
+    p.add_argument("--format", choices=("table", "json"), default="table", help=_("output format"))
     p.set_defaults(func=run)
 
 
@@ -34,17 +36,27 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     console = Console(highlight=False, soft_wrap=False)
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-    for col in ("id", "kind", "title", "source"):
+    for col in (_("id"), _("kind"), _("title"), _("source")):
         table.add_column(col, overflow="fold")
     for g in guides:
-        table.add_row(Text(g.id), Text(g.kind), Text(g.title), Text(g.origin))
+        table.add_row(Text(g.id), Text(kind_title(g.kind)), Text(g.title), Text(g.origin))
     console.print(table)
     if lib.failures:
         err = Console(stderr=True, highlight=False)
-        err.print(Text(f"\n{len(lib.failures)} guide file(s) could not be loaded:"))
+        n = len(lib.failures)
+        err.print(
+            Text(
+                "\n"
+                + ngettext(
+                    "{n} guide file could not be loaded:",
+                    "{n} guide files could not be loaded:",
+                    n,
+                ).format(n=n)
+            )
+        )
         for r in lib.failures:
             for d in r.errors:
                 err.print(Text("  " + d.format()))
     if not guides:
-        print("No guides found.", file=sys.stderr)
+        print(_("No guides found."), file=sys.stderr)
     return 0

@@ -13,17 +13,17 @@ from .context import Context, error
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("run", parents=[common], help="walk one guide")
-    p.add_argument("guide_id", metavar="GUIDE", help="the id of the guide (see `selfhelp list`)")
+    p = sub.add_parser("run", parents=[common], help=_("walk one guide"))
+    p.add_argument("guide_id", metavar="GUIDE", help=_("the id of the guide (see `selfhelp list`)"))
     p.add_argument(
         "--plain",
         action="store_true",
-        help="line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)",
+        help=_("line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)"),
     )
     p.add_argument(
         "--answers",
         metavar="LIST",
-        help="walk without asking: comma-separated choice numbers, labels or 'next'",
+        help=_("walk without asking: comma-separated choice numbers, labels or 'next'"),
     )
     p.set_defaults(func=run)
 

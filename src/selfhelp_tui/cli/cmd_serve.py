@@ -23,15 +23,15 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p = sub.add_parser(
         "serve",
         parents=[common],
-        help="serve the app to a web browser (needs the 'web' extra)",
+        help=_("serve the app to a web browser (needs the 'web' extra)"),
         description=_(
             "Serve selfhelp to a web browser with textual-serve. Anyone who can reach "
             "the address can use the app, and through it any `run` check you allowed."
         ),
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    p.add_argument("--preview", metavar="FILE", help="serve the live preview of one guide file")
+    p.add_argument("--host", default="127.0.0.1", help=_("address to bind (default: 127.0.0.1)"))
+    p.add_argument("--port", type=int, default=8000, help=_("port (default: 8000)"))
+    p.add_argument("--preview", metavar="FILE", help=_("serve the live preview of one guide file"))
     p.set_defaults(func=run)
 
 
@@ -53,6 +53,7 @@ def app_command(args: argparse.Namespace, ctx: Context) -> str:
         argv += ["--data-dir", str(Path(ctx.data_dir).resolve())]
     if not ctx.include_bundled:
         argv.append("--no-bundled")
+    argv += ["--lang", ctx.lang]  # each tab speaks the language the server was started in
     if args.preview:
         argv += ["preview", str(Path(args.preview).resolve())]
     return shlex.join(argv)

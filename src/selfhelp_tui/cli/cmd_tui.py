@@ -7,6 +7,7 @@ import os
 import sys
 
 from ..i18n import _
+from ..texts import title_language_note
 from .context import Context
 
 
@@ -14,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--plain",
         action="store_true",
-        help="line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)",
+        help=_("line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)"),
     )
     # How the app is shown: set by `selfhelp serve` for the processes it starts.
     parser.add_argument("--frontend", choices=("tui", "web"), default="tui", help=argparse.SUPPRESS)
@@ -36,14 +37,15 @@ def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
         print(_("No guides found."))
         return None
     for i, g in enumerate(guides, 1):
-        print(f"  {i:>2}) {g.title}  [{g.id}]")
+        note = title_language_note(g)
+        print(f"  {i:>2}) {g.title}{f' ({note})' if note else ''}  [{g.id}]")
     for r in ctx.library.failures:
         print(_("  (could not load {file})").format(file=r.path.name))
     while True:
         sys.stdout.write(_("Guide number or id (quit to leave) > "))
         sys.stdout.flush()
         line = sys.stdin.readline()
-        if not line or line.strip().casefold() in ("q", "quit"):
+        if not line or line.strip().casefold() in ("q", "quit", _("quit").casefold()):
             print()
             return None
         text = line.strip()

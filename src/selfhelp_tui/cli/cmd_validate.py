@@ -13,42 +13,88 @@ from pathlib import Path
 
 from .. import __version__
 from ..guides.diagnostics import Diagnostic
-from ..guides.library import Source, load_library
-from .context import Context
+from ..guides.library import Library, Source, guide_files, load_library
+from ..i18n import _, ngettext
+from ..i18n.fmt import number
+from .context import Context, add_common_options
+from .language import lang_code
 
 FORMATS = ("text", "json", "github", "sarif")
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    own = argparse.ArgumentParser(add_help=False)
+    add_common_options(own, lang=False)  # --lang here names translations to check
     p = sub.add_parser(
         "validate",
-        parents=[common],
-        help="check guide files and folders",
-        description="Check guide files and folders and print FILE:LINE:COL diagnostics.",
+        parents=[own],
+        help=_("check guide files and folders"),
+        description=_("Check guide files and folders and print FILE:LINE:COL diagnostics."),
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a guide file or a folder of guides")
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format")
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=_("a guide file or a folder of guides"))
+    p.add_argument("--format", choices=FORMATS, default="text", help=_("output format"))
+    p.add_argument("--strict", action="store_true", help=_("fail on warnings too"))
+    p.add_argument(
+        "--lang",
+        dest="langs",
+        metavar="LANG",
+        type=lang_list,
+        action="extend",
+        help=_(
+            "check the translations into LANG only, and warn when a guide has none "
+            "(repeatable or comma-separated; default: every translation file found)"
+        ),
+    )
     p.set_defaults(func=run)
+
+
+def lang_list(value: str) -> list[str]:
+    return [lang_code(part) for part in value.split(",") if part.strip()]
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     sources = [Source(Path(p), p) for p in args.paths]
     lib = load_library(sources, override=False)
-    diags = lib.diagnostics()
+    diags = sorted(
+        lib.diagnostics() + translation_diagnostics(lib, sources, getattr(args, "langs", None)),
+        key=Diagnostic.sort_key,
+    )
     sys.stdout.write(render(diags, args.format))
     errors = sum(d.is_error for d in diags)
     warnings = len(diags) - errors
     files = len(lib.results)
     print(
-        f"{files} file{'s' if files != 1 else ''} checked: "
-        f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''}",
+        _("{files}: {errors}, {warnings}").format(
+            files=ngettext("{n} file checked", "{n} files checked", files).format(n=number(files)),
+            errors=ngettext("{n} error", "{n} errors", errors).format(n=number(errors)),
+            warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=number(warnings)),
+        ),
         file=sys.stderr,
     )
     if errors or (args.strict and warnings):
         return 1
     return 0
+
+
+def translation_diagnostics(
+    lib: Library, sources: list[Source], langs: list[str] | None
+) -> list[Diagnostic]:
+    """Stale, missing and misplaced translations (guides/translate.py), for every
+    guide that loaded, and translation files with no guide beside them."""
+    from ..guides.translate import check_guide_translations, orphan_translations
+
+    out: list[Diagnostic] = []
+    for result in lib.results:
+        if result.guide is not None:
+            out.extend(check_guide_translations(result.guide, langs))
+    for source in sources:
+        if source.path.is_dir():
+            out.extend(
+                orphan_translations(
+                    guide_files(source.path, suffixes=(".po",)), guide_files(source.path)
+                )
+            )
+    return out
 
 
 def render(diags: list[Diagnostic], fmt: str) -> str:

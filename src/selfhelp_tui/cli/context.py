@@ -11,32 +11,49 @@ from functools import cached_property
 from ..engine.session import SessionObserver
 from ..guides.library import Library, Source, load_library, sources_from
 from ..guides.model import Guide
+from ..i18n import _, current_language
 from ..paths import Dirs, resolve_dirs
+from .language import lang_code
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
+def add_common_options(parser: argparse.ArgumentParser, lang: bool = True) -> None:
     """Options accepted before or after the command name (`selfhelp --guides D list`
     and `selfhelp list --guides D`). SUPPRESS keeps a subcommand's absent option from
-    overwriting the value given before it."""
+    overwriting the value given before it. Commands with a `--lang` of their own
+    (the translation languages: validate, i18n) take them with `lang=False`."""
     parser.add_argument(
         "--guides",
         metavar="DIR",
         action="append",
         default=argparse.SUPPRESS,
-        help="also read guides from DIR (repeatable; later folders override earlier ones)",
+        help=_("also read guides from DIR (repeatable; later folders override earlier ones)"),
     )
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="keep all data (outcome log, session, settings) in DIR "
-        "(default: the platform's user data folder; env SELFHELP_DATA_DIR)",
+        help=_(
+            "keep all data (outcome log, session, settings) in DIR "
+            "(default: the platform's user data folder; env SELFHELP_DATA_DIR)"
+        ),
     )
     parser.add_argument(
         "--no-bundled",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="do not read the guides that ship with selfhelp",
+        help=_("do not read the guides that ship with selfhelp"),
+    )
+    if not lang:
+        return
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        type=lang_code,
+        default=argparse.SUPPRESS,
+        help=_(
+            "the language of the interface and guides, such as en, nb, hu, es, ru, ca "
+            "(default: SELFHELP_LANG, the config file's lang, then LC_ALL, LC_MESSAGES, LANG)"
+        ),
     )
 
 
@@ -46,6 +63,8 @@ class Context:
     data_dir: str | None = None
     include_bundled: bool = True
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    #: The reader's language (installed at start-up); guides are shown in it.
+    lang: str = field(default_factory=current_language)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
@@ -69,7 +88,13 @@ class Context:
 
     @cached_property
     def library(self) -> Library:
-        return load_library(self.sources())
+        """The library as the reader sees it: each guide in the reader's language
+        where it is translated (guides/translate.py)."""
+        from ..guides.translate import localize_all
+
+        lib = load_library(self.sources())
+        lib.guides = localize_all(lib.guides, self.lang)
+        return lib
 
     def observers(self, frontend: str) -> list[SessionObserver]:
         """The observers of a new session: every feature that follows walks
@@ -91,8 +116,10 @@ def guide_from_arg(ctx: Context, arg: str) -> Guide | None:
         return result.guide
     from .cmd_run import find_guide
 
-    return find_guide(ctx, arg)
+    guide = find_guide(ctx, arg)
+    # Writers' tools work on the guide as written, not on the reader's translation.
+    return guide.localization.source if guide and guide.localization else guide
 
 
 def error(message: str) -> None:
-    print(f"selfhelp: error: {message}", file=sys.stderr)
+    print(_("selfhelp: error: {message}").format(message=message), file=sys.stderr)

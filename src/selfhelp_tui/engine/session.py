@@ -72,6 +72,25 @@ class Session:
     def is_open(self) -> bool:
         return self.ended is None
 
+    def _langs_walked(self) -> list[str]:
+        return [self.walk.guide_of(p).shown_lang(p.node_id) for p in self.walk.stack]
+
+    def shown_langs(self) -> list[str]:
+        """The languages the nodes walked so far were shown in, first seen first
+        (more than one when a translation fell back to the source for some node)."""
+        return list(dict.fromkeys(self._langs_walked()))
+
+    @property
+    def shown_lang(self) -> str:
+        """The language the reader actually read the walk in, for the outcome record:
+        the language most of the nodes walked were shown in (the translation's on a
+        tie). Not the language asked for: a guide without a translation counts in
+        its source language."""
+        walked = self._langs_walked()
+        loc = self.guide.localization
+        asked = loc.lang if loc else self.guide.lang
+        return max(dict.fromkeys(walked), key=lambda lang: (walked.count(lang), lang == asked))
+
     def duration_s(self) -> int:
         spent = self.elapsed_before + max(0.0, self.clock() - self.started_at)
         return int(min(MAX_DURATION_S, spent))

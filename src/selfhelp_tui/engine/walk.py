@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..guides.model import Guide, Node, OutcomeNode, QuestionNode, StepNode
+from ..i18n import _
 
 #: Turns a guide id into a loaded guide (for `guide:` links); None when unknown.
 Resolver = Callable[[str], "Guide | None"]
@@ -53,6 +54,10 @@ class Walk:
     def node(self) -> Node:
         pos = self.position
         return self._guides[pos.guide_id].nodes[pos.node_id]
+
+    def guide_of(self, position: Position) -> Guide:
+        """The guide a position of this walk is in (the root or a linked guide)."""
+        return self._guides[position.guide_id]
 
     @property
     def finished(self) -> bool:
@@ -99,10 +104,10 @@ class Walk:
         """Take option `index` (0-based) of the current node."""
         node = self.node
         if node.is_outcome:
-            raise WalkError("the walk is finished")
+            raise WalkError(_("the walk is finished"))
         links = node.links()
         if not 0 <= index < len(links):
-            raise WalkError(f"there is no choice {index + 1} here")
+            raise WalkError(_("there is no choice {n} here").format(n=index + 1))
         link = links[index]
         guide = self.guide
         if link.is_external:
@@ -110,7 +115,11 @@ class Walk:
             target = self._guide(guide_id)
             position = Position(target.id, node_id or target.start)
             if position.node_id not in target.nodes:
-                raise WalkError(f"'{link.target}' names no node of guide '{guide_id}'")
+                raise WalkError(
+                    _("'{target}' names no node of guide '{id}'").format(
+                        target=link.target, id=guide_id
+                    )
+                )
         else:
             position = Position(guide.id, link.target)
         self.stack.append(position)
@@ -124,26 +133,36 @@ class Walk:
     def resolve_answer(self, answer: int | str) -> int:
         options = self.options()
         if not options:
-            raise WalkError("the walk is finished")
+            raise WalkError(_("the walk is finished"))
         if isinstance(answer, bool):
-            raise WalkError(f"'{answer}' is not an answer")
+            raise WalkError(_("'{answer}' is not an answer").format(answer=answer))
         if isinstance(answer, int):
             if 1 <= answer <= len(options) and options != [NEXT_WORD]:
                 return answer - 1
             if options == [NEXT_WORD]:
-                raise WalkError(f"this is a step: answer '{NEXT_WORD}', not {answer}")
-            raise WalkError(f"there is no choice {answer} here (1-{len(options)})")
+                raise WalkError(
+                    _("this is a step: answer '{next}', not {answer}").format(
+                        next=_("next"), answer=answer
+                    )
+                )
+            raise WalkError(
+                _("there is no choice {n} here (1-{count})").format(n=answer, count=len(options))
+            )
         text = answer.strip()
         if options == [NEXT_WORD]:
             if text.casefold() in (NEXT_WORD, ""):
                 return 0
-            raise WalkError(f"this is a step: answer '{NEXT_WORD}', not '{text}'")
+            raise WalkError(
+                _("this is a step: answer '{next}', not '{answer}'").format(
+                    next=_("next"), answer=text
+                )
+            )
         if text.isdigit():
             return self.resolve_answer(int(text))
         folded = [o.casefold() for o in options]
         if text.casefold() in folded:
             return folded.index(text.casefold())
-        raise WalkError(f"'{text}' is not one of the choices here")
+        raise WalkError(_("'{answer}' is not one of the choices here").format(answer=text))
 
     def back(self) -> bool:
         """Return to the previous node; False (and nothing changes) at the start."""
@@ -161,7 +180,7 @@ class Walk:
         if guide_id not in self._guides:
             found = self._resolve(guide_id) if self._resolve else None
             if found is None:
-                raise WalkError(f"guide '{guide_id}' is not in the library")
+                raise WalkError(_("guide '{id}' is not in the library").format(id=guide_id))
             self._guides[guide_id] = found
         return self._guides[guide_id]
 

@@ -60,9 +60,12 @@ def bundled_guides_dir() -> Path:
     return here.parent.parent / "guides"
 
 
-def guide_files(folder: Path, extra: list[Diagnostic] | None = None) -> list[Path]:
-    """Guide files under a folder, sorted, skipping hidden folders and links that
-    point outside it (a guide pack must not reach into the rest of the disk)."""
+def guide_files(
+    folder: Path, extra: list[Diagnostic] | None = None, suffixes: tuple[str, ...] = GUIDE_SUFFIXES
+) -> list[Path]:
+    """Guide files (or, with `suffixes`, other files: translations) under a folder,
+    sorted, skipping hidden folders and links that point outside it (a guide pack
+    must not reach into the rest of the disk)."""
     if folder.is_file():
         return [folder]
     root = folder.resolve()
@@ -70,7 +73,7 @@ def guide_files(folder: Path, extra: list[Diagnostic] | None = None) -> list[Pat
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if not name.endswith(GUIDE_SUFFIXES) or name in RESERVED_NAMES or name.startswith("."):
+            if not name.endswith(suffixes) or name in RESERVED_NAMES or name.startswith("."):
                 continue
             path = Path(dirpath) / name
             skip = None

@@ -349,6 +349,23 @@ def guide_spec() -> Record:
     )
 
 
+@dataclass
+class Localization:
+    """What a translated view of a guide shows (made by guides/translate.py)."""
+
+    #: The language the reader asked for.
+    lang: str
+    #: The guide as written.
+    source: Guide
+    #: Node id -> the language its text is shown in (the source language where the
+    #: translation is missing or stale: the fallback is node by node).
+    node_langs: dict[str, str]
+    #: The language the title is shown in.
+    meta_lang: str
+    #: The translation file used, if any.
+    path: Path | None = None
+
+
 @dataclass(frozen=True)
 class GuideTest:
     name: str
@@ -377,10 +394,30 @@ class Guide:
     origin: str = ""
     #: Where each top-level key was written (for diagnostics).
     key_pos: dict[str, Pos] = field(default_factory=dict)
+    #: Set on a translated view of the guide (guides/translate.py), None on the source.
+    localization: Localization | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_tutorial(self) -> bool:
         return self.kind == "tutorial"
+
+    def shown_lang(self, node_id: str | None = None) -> str:
+        """The language a node (without one: the title) is shown in."""
+        loc = self.localization
+        if loc is None:
+            return self.lang
+        return loc.meta_lang if node_id is None else loc.node_langs.get(node_id, self.lang)
+
+    def falls_back(self, node_id: str) -> bool:
+        """True when the reader asked for a language this node has no translation in."""
+        loc = self.localization
+        return loc is not None and self.shown_lang(node_id) != loc.lang
+
+    def variants(self) -> list[Guide]:
+        """The guide as shown, then as written if that differs: search indexes both,
+        so a reader finds it in their language and in the source language."""
+        loc = self.localization
+        return [self] if loc is None else [self, loc.source]
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]

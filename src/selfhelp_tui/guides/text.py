@@ -61,6 +61,13 @@ _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.
 _INLINE = re.compile(r"`([^`\n]+)`")
 
 
+def code_spans(text: str) -> list[str]:
+    """Every command and piece of code of a text: fenced blocks, then inline spans
+    (a translation must keep them exactly)."""
+    blocks = [m.group(2) for m in _FENCE.finditer(text)]
+    return blocks + _INLINE.findall(_FENCE.sub("", text))
+
+
 def first_code(text: str) -> str | None:
     """The first fenced code block of a text, else its first inline code."""
     fence = _FENCE.search(text)

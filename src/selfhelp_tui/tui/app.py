@@ -11,7 +11,8 @@ from textual.binding import Binding, BindingType
 
 from ..engine import Session, SessionObserver
 from ..guides.library import Library
-from ..i18n import _
+from ..i18n import N_
+from .localize import localize_bindings
 
 
 class SelfhelpApp(App[int]):
@@ -20,7 +21,16 @@ class SelfhelpApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "selfhelp"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", _("Quit"), show=False, priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
+        # Textual's own palette binding, restated so its footer label is translated.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            N_("palette"),
+            show=False,
+            priority=True,
+            tooltip=N_("Open the command palette"),
+        ),
     ]
 
     def __init__(
@@ -36,9 +46,13 @@ class SelfhelpApp(App[int]):
         #: Makes the observers of each new session (outcome log, resume file, ...).
         self.make_observers = observers
         self.frontend = frontend
+        localize_bindings(self)
 
     def on_mount(self) -> None:
         from .screens.home import HomeScreen
+
+        # Every screen's key descriptions are translated as it is shown.
+        self.screen_change_signal.subscribe(self, localize_bindings, immediate=True)
 
         self.push_screen(HomeScreen(self.library))
         if self.start_guide and self.start_guide in self.library.guides:

@@ -13,15 +13,17 @@ from textual.widgets.option_list import Option
 
 from ...guides.library import Library
 from ...guides.model import Guide
-from ...i18n import _, ngettext
-from ...texts import kind_title
+from ...i18n import N_, _, ngettext
+from ...texts import kind_title, title_language_note
 
 
 def guide_prompt(guide: Guide) -> Text:
     """Two lines per guide: title and kind, then the summary, all literal text."""
     text = Text()
     text.append(guide.title, style="bold")
-    text.append(f"  ({kind_title(guide.kind)})", style="dim")
+    note = title_language_note(guide)
+    kind = kind_title(guide.kind) + (f" · {note}" if note else "")
+    text.append(f"  ({kind})", style="dim")
     if guide.summary:
         text.append("\n" + guide.summary)
     return text
@@ -29,7 +31,7 @@ def guide_prompt(guide: Guide) -> Text:
 
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", _("Quit")),
+        Binding("q", "app.quit", N_("Quit")),
     ]
 
     def __init__(self, library: Library) -> None:

@@ -13,15 +13,15 @@ from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine import Session
-from ...i18n import _
-from ...texts import outcome_title
+from ...i18n import N_, _
+from ...texts import fallback_notice, outcome_title
 
 
 class OutcomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "home", _("Guide list")),
-        Binding("backspace", "back", _("Back"), show=False),
-        Binding("q", "app.quit", _("Quit")),
+        Binding("escape", "home", N_("Guide list")),
+        Binding("backspace", "back", N_("Back"), show=False),
+        Binding("q", "app.quit", N_("Quit")),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -33,6 +33,9 @@ class OutcomeScreen(Screen[None]):
         result = self.walk.outcome or "completed"
         yield Static(Text(self.walk.root.title), id="title-bar")
         yield Static(Text(outcome_title(result)), id="outcome-title", classes=f"result-{result}")
+        notice = fallback_notice(self.walk.guide, self.walk.node.id)
+        if notice:
+            yield Static(Text(notice, style="italic"), id="where")
         with VerticalScroll(id="node-body"):
             yield Markdown(self.walk.node.text, id="node-text")
         yield OptionList(

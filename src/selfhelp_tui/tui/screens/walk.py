@@ -13,7 +13,8 @@ from textual.widgets import Footer, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine import NEXT_WORD, Session, Walk
-from ...i18n import _
+from ...i18n import N_, _
+from ...texts import fallback_notice
 
 
 def _digit_bindings() -> list[BindingType]:
@@ -21,7 +22,7 @@ def _digit_bindings() -> list[BindingType]:
         Binding(
             str(n),
             f"choose({n - 1})",
-            _("Choose"),
+            N_("Choose"),
             show=n == 1,
             key_display="1-9",
         )
@@ -32,10 +33,10 @@ def _digit_bindings() -> list[BindingType]:
 class WalkScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *_digit_bindings(),
-        Binding("backspace", "back", _("Back")),
-        Binding("escape", "back", _("Back"), show=False),
-        Binding("r", "restart", _("Restart")),
-        Binding("q", "quit_guide", _("Quit")),
+        Binding("backspace", "back", N_("Back")),
+        Binding("escape", "back", N_("Back"), show=False),
+        Binding("r", "restart", N_("Restart")),
+        Binding("q", "quit_guide", N_("Quit")),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -65,9 +66,13 @@ class WalkScreen(Screen[None]):
         step = walk.step_number()
         where = self.query_one("#where", Static)
         if step:
-            where.update(Text(_("Step {n} of {total}").format(n=step[0], total=step[1])))
+            where_text = Text(_("Step {n} of {total}").format(n=step[0], total=step[1]))
         else:
-            where.update(Text(_("Step {n}").format(n=len(walk.stack))))
+            where_text = Text(_("Step {n}").format(n=len(walk.stack)))
+        notice = fallback_notice(walk.guide, node.id)
+        if notice:
+            where_text.append("  ·  " + notice, style="italic")
+        where.update(where_text)
         title = self.query_one("#node-title", Static)
         title.update(Text(node.title or "", style="bold"))
         title.display = bool(node.title)
