@@ -73,15 +73,17 @@ class PreviewApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "selfhelp preview"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", _("Quit"), show=False, priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
     ]
 
     def __init__(self, path: Path, poll_seconds: float = 0.5) -> None:
         super().__init__()
         self.path = path
         self.poll_seconds = poll_seconds
+        localize_bindings(self)
 
     def on_mount(self) -> None:
         from .screens.preview import PreviewScreen
 
+        self.screen_change_signal.subscribe(self, localize_bindings, immediate=True)
         self.push_screen(PreviewScreen(self.path, self.poll_seconds))

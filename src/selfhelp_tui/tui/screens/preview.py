@@ -24,7 +24,7 @@ from ...engine.testing import follow_path
 from ...guides.diagnostics import Diagnostic
 from ...guides.loader import load_guide
 from ...guides.model import Guide
-from ...i18n import _
+from ...i18n import N_, _
 from ...texts import outcome_title
 from .walk import WalkScreen
 
@@ -32,7 +32,7 @@ from .walk import WalkScreen
 class JumpScreen(ModalScreen[str | None]):
     """Asks for a node id."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", _("Cancel"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, node_ids: list[str]) -> None:
         super().__init__()
@@ -70,8 +70,8 @@ def shortest_path(guide: Guide, target: str) -> list[str] | None:
 
 class PreviewScreen(WalkScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "jump", _("Jump to node")),
-        Binding("t", "record_test", _("Save walk as test")),
+        Binding("g", "jump", N_("Jump to node")),
+        Binding("t", "record_test", N_("Save walk as test")),
     ]
 
     def __init__(self, path: Path, poll_seconds: float = 0.5) -> None:
