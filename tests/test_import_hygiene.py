@@ -30,6 +30,12 @@ CORE_MODULES = [
     "selfhelp_tui.cli.cmd_graph",
     "selfhelp_tui.cli.cmd_schema",
     "selfhelp_tui.engine.testing",
+    "selfhelp_tui.cli.cmd_feedback",
+    "selfhelp_tui.feedback.store",
+    "selfhelp_tui.feedback.upload",
+    "selfhelp_tui.feedback.report",
+    "selfhelp_tui.feedback.export",
+    "selfhelp_tui.feedback.observer",
     "selfhelp_tui.guides.graph",
     "selfhelp_tui.cli.cmd_serve",
 ]

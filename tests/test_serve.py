@@ -115,7 +115,7 @@ def wait_for_text(page, screen: Screen, text: str, timeout: float = 30) -> str: 
 def test_walk_a_guide_to_its_outcome_in_a_real_browser(server) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
-    url, _data = server
+    url, data = server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -142,6 +142,17 @@ def test_walk_a_guide_to_its_outcome_in_a_real_browser(server) -> None:  # type:
         finally:
             browser.close()
     assert (ARTIFACTS / "serve-outcome.png").stat().st_size > 1000
+    # The served app logs like the TUI, as frontend "web": one record for the walk.
+    from selfhelp_tui.feedback.store import Store
+
+    deadline = time.monotonic() + 10
+    records: list[dict] = []  # type: ignore[type-arg]
+    while time.monotonic() < deadline and not records:
+        records = list(Store(data / "outcomes.sqlite3").pending())
+        time.sleep(0.1)
+    assert [(r["frontend"], r["outcome"], r["path"]) for r in records] == [
+        ("web", "escalate", ["power", "queue", "call-support"])
+    ]
 
 
 def test_serve_warns_when_not_on_loopback(cli_env) -> None:  # type: ignore[no-untyped-def]

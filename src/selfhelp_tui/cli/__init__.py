@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..i18n import _, use_language
 from . import (
+    cmd_feedback,
     cmd_graph,
     cmd_i18n,
     cmd_list,
@@ -39,6 +40,7 @@ COMMANDS = (
     cmd_graph,
     cmd_schema,
     cmd_preview,
+    cmd_feedback,
     cmd_serve,
     cmd_i18n,
 )

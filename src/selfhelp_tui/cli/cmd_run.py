@@ -72,6 +72,9 @@ def run_plain(guide: Guide, ctx: Context, answers: str | None) -> int:
     from ..plain import PlainWalker, split_answers
 
     session = Session.start(guide, "plain", ctx.library.get, ctx.observers("plain"))
+    notice = ctx.first_run_notice()
+    if notice:
+        print(notice)
     scripted = iter(split_answers(answers)) if answers is not None else None
     result = PlainWalker(session, scripted).run()
     return result.exit_code

@@ -64,6 +64,7 @@ def start_tui(ctx: Context, guide_id: str | None = None, frontend: str = "tui") 
         start_guide=guide_id,
         observers=lambda: ctx.observers(frontend),
         frontend=frontend,
+        notice=ctx.first_run_notice(),
     )
     app.run()
     return app.return_code or 0

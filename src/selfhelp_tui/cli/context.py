@@ -99,7 +99,44 @@ class Context:
     def observers(self, frontend: str) -> list[SessionObserver]:
         """The observers of a new session: every feature that follows walks
         (outcome log, resume file, session report) registers here, once."""
-        return []
+        out: list[SessionObserver] = []
+        if self.feedback_enabled:
+            from ..feedback.observer import FeedbackRecorder
+
+            out.append(FeedbackRecorder(self.feedback_store))
+        return out
+
+    @property
+    def feedback_enabled(self) -> bool:
+        from ..feedback.settings import feedback_state
+
+        return feedback_state(self.dirs, self.env).enabled
+
+    @cached_property
+    def feedback_store(self):  # type: ignore[no-untyped-def]
+        from ..feedback.settings import db_path
+        from ..feedback.store import Store
+
+        return Store(db_path(self.dirs))
+
+    def first_run_notice(self) -> str | None:
+        """One line, once per data folder, saying what is recorded, where, and how to
+        turn it off. None when it was shown already or feedback is off."""
+        from ..feedback.settings import db_path
+
+        marker = self.dirs.data / ".feedback-notice-shown"
+        if not self.feedback_enabled or marker.exists():
+            return None
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass
+        return _(
+            "selfhelp keeps an anonymous note of how each guide ended (no names, no "
+            "files, nothing typed) in {path}; nothing is sent unless you upload it. "
+            "Turn it off: selfhelp feedback disable, or DO_NOT_TRACK=1."
+        ).format(path=db_path(self.dirs))
 
 
 def guide_from_arg(ctx: Context, arg: str) -> Guide | None:

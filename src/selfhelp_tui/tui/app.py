@@ -39,8 +39,11 @@ class SelfhelpApp(App[int]):
         start_guide: str | None = None,
         observers: Callable[[], Sequence[SessionObserver]] = tuple,
         frontend: str = "tui",
+        notice: str | None = None,
     ) -> None:
         super().__init__()
+        #: Said once at start-up (the first-run line about the outcome log).
+        self.notice = notice
         self.library = library
         self.start_guide = start_guide
         #: Makes the observers of each new session (outcome log, resume file, ...).
@@ -55,6 +58,8 @@ class SelfhelpApp(App[int]):
         self.screen_change_signal.subscribe(self, localize_bindings, immediate=True)
 
         self.push_screen(HomeScreen(self.library))
+        if self.notice:
+            self.notify(self.notice, timeout=12)
         if self.start_guide and self.start_guide in self.library.guides:
             self.open_guide(self.start_guide)
 

@@ -22,6 +22,12 @@ class OutcomeScreen(Screen[None]):
         Binding("escape", "home", N_("Guide list")),
         Binding("backspace", "back", N_("Back"), show=False),
         Binding("q", "app.quit", N_("Quit")),
+        Binding("y", "helped(True)", N_("Yes, it helped")),
+        Binding("n", "helped(False)", N_("No")),
+        *(
+            Binding(str(n), f"rate({n})", N_("Rate 1-5"), show=n == 1, key_display="1-5")
+            for n in range(1, 6)
+        ),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -38,6 +44,7 @@ class OutcomeScreen(Screen[None]):
             yield Static(Text(notice, style="italic"), id="where")
         with VerticalScroll(id="node-body"):
             yield Markdown(self.walk.node.text, id="node-text")
+        yield Static(self._feedback_text(), id="feedback-question")
         yield OptionList(
             Option(Text(_("Back to the guide list")), id="home"),
             Option(Text(_("Quit")), id="quit"),
@@ -48,6 +55,30 @@ class OutcomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#outcome-actions", OptionList).focus()
+
+    def _feedback_text(self) -> Text:
+        """One line, one key each, all optional: never a form."""
+        s = self.session
+        question = _("Did this help?") if s.guide.is_tutorial else _("Did this solve your problem?")
+        text = Text(question + " ", style="bold")
+        if s.helped is None:
+            text.append(_("y = yes, n = no"))
+        else:
+            text.append(_("Yes") if s.helped else _("No"))
+        text.append("   ")
+        if s.rating is None:
+            text.append(_("Rate it 1-5 (optional)"), style="dim")
+        else:
+            text.append(_("Your rating: {n}/5").format(n=s.rating))
+        return text
+
+    def action_helped(self, helped: bool) -> None:
+        self.session.set_helped(helped)
+        self.query_one("#feedback-question", Static).update(self._feedback_text())
+
+    def action_rate(self, rating: int) -> None:
+        self.session.rate(rating)
+        self.query_one("#feedback-question", Static).update(self._feedback_text())
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

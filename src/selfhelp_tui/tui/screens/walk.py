@@ -36,6 +36,7 @@ class WalkScreen(Screen[None]):
         Binding("backspace", "back", N_("Back")),
         Binding("escape", "back", N_("Back"), show=False),
         Binding("r", "restart", N_("Restart")),
+        Binding("u", "flag", N_("Unclear?")),
         Binding("q", "quit_guide", N_("Quit")),
     ]
 
@@ -117,6 +118,14 @@ class WalkScreen(Screen[None]):
         else:
             # Back at the first node leaves the guide: nothing was answered yet.
             self.leave()
+
+    def action_flag(self) -> None:
+        """Mark this step as unclear or wrong: the writer learns which step confused
+        people without anyone typing a word."""
+        if self.session.flag_current():
+            self.notify(_("Marked as unclear. Thank you: this helps improve the guide."))
+        else:
+            self.notify(_("Already marked as unclear."))
 
     def action_restart(self) -> None:
         self.session.restart()

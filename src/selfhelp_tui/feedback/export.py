@@ -1,0 +1,69 @@
+"""Export to a file a technician can carry away: NDJSON (gzip if .gz) plus a
+manifest (record count, SHA-256) so the receiver can tell a whole file from a
+truncated one. Written to a temp file, fsynced, then renamed into place."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .store import Store
+
+
+def export(store: Store, target: Path, mark_sent: bool = False) -> dict[str, Any]:
+    records = list(store.pending())
+    lines = "".join(
+        json.dumps(r, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+        for r in records
+    ).encode("utf-8")
+    data = gzip.compress(lines, mtime=0) if target.suffix == ".gz" else lines
+    _write_durably(target, data)
+    manifest = {
+        "file": target.name,
+        "records": len(records),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "schema": 1,
+    }
+    _write_durably(manifest_path(target), (json.dumps(manifest, indent=2) + "\n").encode())
+    if mark_sent:  # only once both files are safely on disk
+        store.mark([r["record_id"] for r in records], "sent")
+    return manifest
+
+
+def manifest_path(target: Path) -> Path:
+    return target.with_name(target.name + ".manifest.json")
+
+
+def _write_durably(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_export(path: Path):  # type: ignore[no-untyped-def]
+    """Records of an export, streamed line by line (NDJSON or .gz)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as raw:  # type: ignore[operator]
+        for line in io.TextIOWrapper(raw, encoding="utf-8"):
+            if line.strip():
+                yield json.loads(line)

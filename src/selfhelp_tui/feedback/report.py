@@ -1,0 +1,184 @@
+"""The report that closes the loop: per guide and per node, where people give up.
+
+It streams: records are folded into counters one at a time, and durations into a
+histogram (at most one day of distinct values), so memory stays flat whatever
+the number of records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+OUTCOME_COLUMNS = ("resolved", "unresolved", "escalate", "completed", "abandoned")
+
+
+@dataclass
+class GuideStats:
+    sessions: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    durations: Counter[int] = field(default_factory=Counter)
+    rating_sum: int = 0
+    ratings: int = 0
+
+    def median_duration(self) -> float | None:
+        total = sum(self.durations.values())
+        if not total:
+            return None
+        middle = (total - 1) / 2
+        seen = 0
+        low = high = None
+        for value in sorted(self.durations):
+            seen += self.durations[value]
+            if low is None and seen > int(middle):
+                low = value
+            if seen > int(middle + 0.5):
+                high = value
+                break
+        return (low + high) / 2  # type: ignore[operator]
+
+
+@dataclass
+class NodeStats:
+    visits: int = 0
+    sessions: int = 0
+    ended: int = 0
+    abandoned: int = 0
+    flagged: int = 0
+
+
+@dataclass
+class Report:
+    guides: dict[tuple[str, int], GuideStats] = field(default_factory=dict)
+    nodes: dict[tuple[str, int, str], NodeStats] = field(default_factory=dict)
+    records: int = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.records += 1
+        key = (record["guide_id"], int(record["guide_version"]))
+        g = self.guides.setdefault(key, GuideStats())
+        g.sessions += 1
+        g.outcomes[record["outcome"]] += 1
+        g.durations[int(record["duration_s"])] += 1
+        if record.get("rating") is not None:
+            g.rating_sum += int(record["rating"])
+            g.ratings += 1
+        path = record["path"]
+        for node_id, count in Counter(path).items():
+            n = self.nodes.setdefault((*key, node_id), NodeStats())
+            n.visits += count
+            n.sessions += 1
+        if path:
+            last = self.nodes[(*key, path[-1])]
+            if record["outcome"] == "abandoned":
+                last.abandoned += 1
+            else:
+                last.ended += 1
+        for node_id in set(record.get("flagged") or ()):
+            self.nodes.setdefault((*key, node_id), NodeStats()).flagged += 1
+
+    # --- output --------------------------------------------------------------
+    def guide_rows(self, min_count: int = 1) -> list[dict[str, Any]]:
+        rows = []
+        for (guide_id, version), g in sorted(self.guides.items()):
+            if g.sessions < min_count:
+                continue
+            row: dict[str, Any] = {"guide_id": guide_id, "version": version, "sessions": g.sessions}
+            for outcome in OUTCOME_COLUMNS:
+                row[f"pct_{outcome}"] = round(100 * g.outcomes[outcome] / g.sessions, 1)
+            row["median_duration_s"] = g.median_duration()
+            row["mean_rating"] = (
+                round(g.rating_sum / g.ratings, 2) if g.ratings >= min_count else None
+            )
+            rows.append(row)
+        return rows
+
+    def node_rows(self, min_count: int = 1) -> list[dict[str, Any]]:
+        rows = []
+        for (guide_id, version, node_id), n in sorted(self.nodes.items()):
+            if n.sessions < min_count:
+                continue
+            rows.append({
+                "guide_id": guide_id, "version": version, "node": node_id,
+                "visits": n.visits, "sessions": n.sessions, "ended_here": n.ended,
+                "abandoned_here": n.abandoned, "flagged_unclear": n.flagged,
+            })  # fmt: skip
+        return rows
+
+    def hidden(self, min_count: int) -> tuple[int, int]:
+        g = sum(1 for s in self.guides.values() if s.sessions < min_count)
+        n = sum(1 for s in self.nodes.values() if s.sessions < min_count)
+        return g, n
+
+
+def build(records: Iterable[dict[str, Any]]) -> Report:
+    report = Report()
+    for record in records:
+        report.add(record)
+    return report
+
+
+def to_json(report: Report, min_count: int) -> str:
+    hidden = report.hidden(min_count)
+    return json.dumps(
+        {
+            "records": report.records,
+            "min_count": min_count,
+            "guides": report.guide_rows(min_count),
+            "nodes": report.node_rows(min_count),
+            "hidden": {"guides": hidden[0], "nodes": hidden[1]},
+        },
+        indent=2,
+    )
+
+
+def to_csv(report: Report, min_count: int) -> str:
+    out = io.StringIO()
+    for title, rows in (("guides", report.guide_rows(min_count)),
+                        ("nodes", report.node_rows(min_count))):  # fmt: skip
+        out.write(f"# {title}\n")
+        if rows:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    return out.getvalue()
+
+
+def print_tables(report: Report, min_count: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    table = Table(title=f"Outcomes by guide ({report.records} records)", title_justify="left")
+    for col in ("guide", "ver", "sessions", "resolved", "unresolved", "escalated",
+                "completed", "abandoned", "median s", "rating"):  # fmt: skip
+        table.add_column(col, justify="left" if col == "guide" else "right")
+    for row in report.guide_rows(min_count):
+        median = row["median_duration_s"]
+        table.add_row(
+            Text(row["guide_id"]), str(row["version"]), str(row["sessions"]),
+            *(f"{row[f'pct_{o}']:.0f}%" for o in OUTCOME_COLUMNS),
+            "-" if median is None else f"{median:g}",
+            "-" if row["mean_rating"] is None else f"{row['mean_rating']:.1f}",
+        )  # fmt: skip
+    console.print(table)
+    nodes = Table(title="Where people stop, by node", title_justify="left")
+    for col in ("guide", "node", "visits", "ended here", "abandoned here", "flagged unclear"):
+        nodes.add_column(col, justify="left" if col in ("guide", "node") else "right")
+    for row in report.node_rows(min_count):
+        nodes.add_row(
+            Text(f"{row['guide_id']} v{row['version']}"), Text(row["node"]), str(row["visits"]),
+            str(row["ended_here"]), str(row["abandoned_here"]), str(row["flagged_unclear"]),
+        )  # fmt: skip
+    console.print(nodes)
+    g, n = report.hidden(min_count)
+    if g or n:
+        console.print(
+            Text(f"Hidden (fewer than {min_count} sessions): {g} guide rows, {n} node rows.")
+        )

@@ -1,0 +1,79 @@
+"""Whether feedback is on, and why: the environment beats the config file.
+
+`DO_NOT_TRACK=1` (the cross-tool convention) and `SELFHELP_NO_FEEDBACK=1` turn it
+off whatever the config says; otherwise `selfhelp feedback disable/enable`
+decides (stored as `feedback: false/true`); the default is on, locally only:
+nothing is ever sent unless an endpoint is configured and the user uploads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import load_config, update_config
+from ..paths import Dirs
+
+DB_NAME = "outcomes.sqlite3"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class FeedbackState:
+    enabled: bool
+    reason: str
+
+
+def _env_on(value: str | None) -> bool:
+    return (value or "").strip().lower() in _TRUE
+
+
+def feedback_state(dirs: Dirs, env: dict[str, str]) -> FeedbackState:
+    if _env_on(env.get("DO_NOT_TRACK")):
+        return FeedbackState(False, "DO_NOT_TRACK=1 is set")
+    if _env_on(env.get("SELFHELP_NO_FEEDBACK")):
+        return FeedbackState(False, "SELFHELP_NO_FEEDBACK=1 is set")
+    value = load_config(dirs).get("feedback")
+    if value is False:
+        return FeedbackState(False, "turned off with `selfhelp feedback disable`")
+    if value is True:
+        return FeedbackState(True, "turned on with `selfhelp feedback enable`")
+    return FeedbackState(True, "on by default (kept on this machine only)")
+
+
+def set_enabled(dirs: Dirs, enabled: bool) -> None:
+    update_config(dirs, feedback=enabled)
+
+
+def db_path(dirs: Dirs) -> Path:
+    return dirs.data / DB_NAME
+
+
+def configured_url(dirs: Dirs, guide_dirs: list[Path]) -> tuple[str | None, str]:
+    """The endpoint: the config file's `feedback_url`, else one given by a guide
+    folder's `selfhelp.yaml` manifest. Returns (url, where it came from)."""
+    url = load_config(dirs).get("feedback_url")
+    if isinstance(url, str) and url:
+        return url, "config file"
+    for folder in guide_dirs:
+        manifest = read_manifest(folder)
+        if isinstance(manifest.get("feedback_url"), str):
+            return manifest["feedback_url"], f"{folder}/selfhelp.yaml"
+    return None, ""
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """A guide pack's optional manifest, read with the same safe parser as guides."""
+    from ..guides.diagnostics import Reporter
+    from ..guides.yamlsrc import YMap, YScalar, parse
+
+    path = folder / "selfhelp.yaml"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    root = parse(data, Reporter(str(path)))
+    if not isinstance(root, YMap):
+        return {}
+    return {k: v.value for k, v in root.items.items() if isinstance(v, YScalar) and v.kind == "str"}
