@@ -8,11 +8,10 @@ import gzip
 import hashlib
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..config import write_atomic
 from .store import Store
 
 
@@ -23,7 +22,7 @@ def export(store: Store, target: Path, mark_sent: bool = False) -> dict[str, Any
         for r in records
     ).encode("utf-8")
     data = gzip.compress(lines, mtime=0) if target.suffix == ".gz" else lines
-    _write_durably(target, data)
+    write_atomic(target, data)
     manifest = {
         "file": target.name,
         "records": len(records),
@@ -31,7 +30,7 @@ def export(store: Store, target: Path, mark_sent: bool = False) -> dict[str, Any
         "bytes": len(data),
         "schema": 1,
     }
-    _write_durably(manifest_path(target), (json.dumps(manifest, indent=2) + "\n").encode())
+    write_atomic(manifest_path(target), (json.dumps(manifest, indent=2) + "\n").encode())
     if mark_sent:  # only once both files are safely on disk
         store.mark([r["record_id"] for r in records], "sent")
     return manifest
@@ -39,25 +38,6 @@ def export(store: Store, target: Path, mark_sent: bool = False) -> dict[str, Any
 
 def manifest_path(target: Path) -> Path:
     return target.with_name(target.name + ".manifest.json")
-
-
-def _write_durably(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_export(path: Path):  # type: ignore[no-untyped-def]
