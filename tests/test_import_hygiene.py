@@ -37,6 +37,8 @@ CORE_MODULES = [
     "selfhelp_tui.feedback.export",
     "selfhelp_tui.feedback.observer",
     "selfhelp_tui.guides.graph",
+    "selfhelp_tui.guides.search",
+    "selfhelp_tui.cli.cmd_search",
     "selfhelp_tui.cli.cmd_serve",
 ]
 

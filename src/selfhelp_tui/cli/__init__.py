@@ -23,6 +23,7 @@ from . import (
     cmd_preview,
     cmd_run,
     cmd_schema,
+    cmd_search,
     cmd_serve,
     cmd_test,
     cmd_tui,
@@ -34,6 +35,7 @@ from .context import Context, add_common_options
 COMMANDS = (
     cmd_run,
     cmd_list,
+    cmd_search,
     cmd_validate,
     cmd_test,
     cmd_paths,

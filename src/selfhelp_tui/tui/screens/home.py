@@ -1,4 +1,9 @@
-"""The home screen: the guides of the library, and the ones that failed to load."""
+"""The home screen: a search box over the ranked guides, and what failed to load.
+
+Typing filters as you type (guides/search.py: typos and word order forgiven,
+matched words highlighted); Up/Down and Enter work from the search box, so a
+reader never leaves the keyboard's home row.
+"""
 
 from __future__ import annotations
 
@@ -8,40 +13,53 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...guides.library import Library
 from ...guides.model import Guide
+from ...guides.search import SearchIndex, match_spans
 from ...i18n import N_, _, ngettext
 from ...texts import kind_title, title_language_note
 
 
-def guide_prompt(guide: Guide) -> Text:
-    """Two lines per guide: title and kind, then the summary, all literal text."""
+def guide_prompt(guide: Guide, matched: set[str] | None = None) -> Text:
+    """Two lines per guide: title and kind, then the summary, all literal text;
+    the words that matched the search are underlined."""
     text = Text()
-    text.append(guide.title, style="bold")
+    title = Text(guide.title, style="bold")
+    summary = Text(guide.summary)
+    for part in (title, summary):
+        for start, end in match_spans(part.plain, matched or set()):
+            part.stylize("underline reverse", start, end)
+    text.append_text(title)
     note = title_language_note(guide)
     kind = kind_title(guide.kind) + (f" · {note}" if note else "")
     text.append(f"  ({kind})", style="dim")
     if guide.summary:
-        text.append("\n" + guide.summary)
+        text.append("\n")
+        text.append_text(summary)
     return text
 
 
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", N_("Quit")),
+        Binding("ctrl+q", "app.quit", N_("Quit")),
+        Binding("down", "move(1)", N_("Next"), show=False),
+        Binding("up", "move(-1)", N_("Previous"), show=False),
+        Binding("escape", "clear", N_("Clear search")),
     ]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
         self.guides = library.sorted_guides()
+        self.index = SearchIndex(self.guides)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("selfhelp: pick a guide")), id="title-bar")
         if self.guides:
+            yield Input(placeholder=_("Type what you see, e.g. no space left"), id="search")
             yield OptionList(
                 *[Option(guide_prompt(g), id=g.id) for g in self.guides],
                 id="guide-list",
@@ -83,7 +101,46 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.guides:
-            self.query_one("#guide-list", OptionList).focus()
+            self.query_one("#search", Input).focus()
+            self.query_one("#guide-list", OptionList).highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        options = self.query_one("#guide-list", OptionList)
+        options.clear_options()
+        query = event.value.strip()
+        if not query:
+            options.add_options(Option(guide_prompt(g), id=g.id) for g in self.guides)
+        else:
+            hits = self.index.search(query)
+            if not hits:
+                message = _("No guide matches '{query}'. Try other words, or Escape for all.")
+                options.add_option(Option(Text(message.format(query=query)), disabled=True))
+            options.add_options(Option(guide_prompt(h.guide, h.matched), id=h.guide.id)
+                                for h in hits)  # fmt: skip
+        options.highlighted = 0 if options.option_count else None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one("#guide-list", OptionList)
+        if options.highlighted is not None:
+            option = options.get_option_at_index(options.highlighted)
+            if option.id and not option.disabled:
+                self.app.open_guide(option.id)  # type: ignore[attr-defined]
+
+    def action_move(self, delta: int) -> None:
+        if not self.guides:
+            return
+        options = self.query_one("#guide-list", OptionList)
+        if delta > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_clear(self) -> None:
+        if self.guides:
+            search = self.query_one("#search", Input)
+            search.value = ""
+            search.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

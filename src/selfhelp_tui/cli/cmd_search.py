@@ -1,0 +1,54 @@
+"""`selfhelp search WORDS`: the home screen's ranked results, in the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..i18n import _
+from .context import Context
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("search", parents=[common], help="find guides by what you see")
+    p.add_argument("words", nargs="+", metavar="WORD", help="words of the problem, in any order")
+    p.add_argument("--limit", type=int, default=10, help="most results to print")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from ..guides.search import SearchIndex
+
+    hits = SearchIndex(ctx.library.guides.values()).search(" ".join(args.words), args.limit)
+    if args.format == "json":
+        print(json.dumps(
+            [{"id": h.guide.id, "title": h.guide.title, "score": round(h.score, 2),
+              "matched": sorted(h.matched)} for h in hits],
+            indent=2, ensure_ascii=False,
+        ))  # fmt: skip
+        return 0 if hits else 1
+    if not hits:
+        print(_("No guide matches; try other words, or `selfhelp list`."))
+        return 1
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    for h in hits:
+        line = Text(f"{h.guide.id:<28} ")
+        line.append_text(highlight(h.guide.title, h.matched))
+        console.print(line)
+    return 0
+
+
+def highlight(text: str, matched: set[str]):  # type: ignore[no-untyped-def]
+    """The text with the matched words in bold (a Rich Text, never markup)."""
+    from rich.text import Text
+
+    from ..guides.search import match_spans
+
+    out = Text(text)
+    for start, end in match_spans(text, matched):
+        out.stylize("bold underline", start, end)
+    return out

@@ -1,0 +1,96 @@
+"""Finding the right guide: the search core, the home screen and `selfhelp search`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from selfhelp_tui.guides import load_library
+from selfhelp_tui.guides.library import Source
+from selfhelp_tui.guides.search import SearchIndex
+
+from .conftest import BUNDLED, selfhelp_cmd
+from .tui_helpers import make_app, screen_name
+
+
+@pytest.fixture(scope="module")
+def bundled():  # type: ignore[no-untyped-def]
+    return load_library([Source(BUNDLED, "bundled")])
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("no space", "disk-full"),
+        ("No space left on device", "disk-full"),
+        ("printr not prnting", "printer-cups"),
+        ("printing not printer", "printer-cups"),
+        ("ssh permision denied", "ssh-connection"),
+        ("rejected push", "git-push-rejected"),
+        ("wifi", "no-network-linux"),
+        ("write guide", "writing-your-first-guide"),
+    ],
+)
+def test_ranking_forgives_typos_and_word_order(bundled, query: str, first: str) -> None:  # type: ignore[no-untyped-def]
+    hits = SearchIndex(bundled.guides.values()).search(query)
+    assert hits and hits[0].guide.id == first
+
+
+def test_matched_words_are_reported_and_nothing_matches_nonsense(bundled) -> None:  # type: ignore[no-untyped-def]
+    index = SearchIndex(bundled.guides.values())
+    (top, *_rest) = index.search("prnter")
+    assert "printer" in top.matched
+    assert index.search("zzzqqq") == []
+
+
+async def test_typing_no_space_on_home_lists_disk_full_first(bundled) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(bundled)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#search", Input)
+        await pilot.press(*"no space")
+        await pilot.pause()
+        options = app.screen.query_one("#guide-list", OptionList)
+        assert options.get_option_at_index(0).id == "disk-full"
+        await pilot.press("enter")
+        assert screen_name(app) == "WalkScreen" and app.screen.walk.root.id == "disk-full"
+
+
+async def test_arrows_and_enter_from_the_search_box(bundled) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(bundled)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#guide-list", OptionList)
+        second = options.get_option_at_index(1).id
+        await pilot.press("down", "down", "up", "enter")
+        assert app.screen.walk.root.id == second
+
+
+async def test_no_match_says_so_and_escape_shows_everything(bundled) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(bundled)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*"zzzqqq")
+        await pilot.pause()
+        options = app.screen.query_one("#guide-list", OptionList)
+        assert options.option_count == 1
+        assert "No guide matches 'zzzqqq'" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        assert screen_name(app) == "HomeScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert options.option_count == len(bundled.guides)
+
+
+def test_search_cli_prints_ranked_results(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = subprocess.run([*selfhelp_cmd(), "search", "printr", "not", "prnting", "--format", "json"],
+                          capture_output=True, text=True, env=cli_env, timeout=60)  # fmt: skip
+    assert proc.returncode == 0
+    hits = json.loads(proc.stdout)
+    assert hits[0]["id"] == "printer-cups" and "printer" in hits[0]["matched"]
+    none = subprocess.run([*selfhelp_cmd(), "search", "zzzqqq"], capture_output=True,
+                          text=True, env=cli_env, timeout=60)  # fmt: skip
+    assert none.returncode == 1 and "No guide matches" in none.stdout
