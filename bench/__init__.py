@@ -1,0 +1,1 @@
+"""Benchmarks: figures measured against floors taken in the same run (see README)."""
