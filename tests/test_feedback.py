@@ -507,3 +507,18 @@ def test_sigkill_during_upload_loses_nothing(tmp_path: Path, cli_env) -> None:  
         up.run()
     assert set(server.received) == set(ids)
     assert first and all(n == 1 for n in server.received.values())
+
+
+def test_median_duration_is_close_and_memory_per_guide_is_bounded() -> None:
+    import random
+
+    from selfhelp_tui.feedback.report import GuideStats, duration_bucket
+
+    rng = random.Random(2)
+    values = [rng.randint(1, 86_400) for _ in range(5001)]
+    stats = GuideStats()
+    for v in values:
+        stats.durations[duration_bucket(v)] += 1
+    exact = sorted(values)[2500]
+    assert abs(stats.median_duration() - exact) <= 0.05 * exact  # type: ignore[operator]
+    assert len(stats.durations) <= 360  # 100 exact + 90 per decade, whatever the count

@@ -18,6 +18,16 @@ from typing import Any
 OUTCOME_COLUMNS = ("resolved", "unresolved", "escalate", "completed", "abandoned")
 
 
+def duration_bucket(seconds: int) -> int:
+    """Durations kept to two significant digits past a minute (1234 s -> 1200 s), so
+    each guide's histogram stays small (at most 360 buckets over a day) and the
+    median is within 5% of the exact one."""
+    if seconds < 100:
+        return seconds
+    scale = 10 ** (len(str(seconds)) - 2)
+    return round(seconds / scale) * scale
+
+
 @dataclass
 class GuideStats:
     sessions: int = 0
@@ -64,7 +74,7 @@ class Report:
         g = self.guides.setdefault(key, GuideStats())
         g.sessions += 1
         g.outcomes[record["outcome"]] += 1
-        g.durations[int(record["duration_s"])] += 1
+        g.durations[duration_bucket(int(record["duration_s"]))] += 1
         if record.get("rating") is not None:
             g.rating_sum += int(record["rating"])
             g.ratings += 1
