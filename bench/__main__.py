@@ -98,7 +98,7 @@ for name in sorted(glob.glob(sys.argv[1] + "/*.yaml")):
 
 def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
-    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def measure(args: argparse.Namespace) -> list[Row]:
@@ -112,18 +112,52 @@ def measure(args: argparse.Namespace) -> list[Row]:
     floor_tui, floor_rss = wall([PY, "-c", FLOOR_TUI], r)
     load_floor, _ = wall([PY, "-c", LOAD_FLOOR, str(lib)], r)
     start, start_rss = wall([PY, "-c", SELFHELP_TUI, str(lib), str(data)], r, env)
-    rows.append(Row("start to first screen (cold)", start, "s", floor_tui + load_floor,
-                    "<= 1.3x (bare app + load floor)", start <= 1.3 * (floor_tui + load_floor),
-                    "no index cache yet: every start parses the whole library"))  # fmt: skip
-    rows.append(Row("start to first screen (warm)", start, "s", floor_tui, "<= 1.3x bare app",
-                    start <= 1.3 * floor_tui, "same as cold: there is no cache to warm"))  # fmt: skip
+    rows.append(
+        Row(
+            "start to first screen (cold)",
+            start,
+            "s",
+            floor_tui + load_floor,
+            "<= 1.3x (bare app + load floor)",
+            start <= 1.3 * (floor_tui + load_floor),
+            "no index cache yet: every start parses the whole library",
+        )
+    )
+    rows.append(
+        Row(
+            "start to first screen (warm)",
+            start,
+            "s",
+            floor_tui,
+            "<= 1.3x bare app",
+            start <= 1.3 * floor_tui,
+            "same as cold: there is no cache to warm",
+        )
+    )
     rss_mb = int(start_rss.strip().splitlines()[-1]) / 1024
-    rows.append(Row("peak RSS of the TUI", rss_mb, "MB", int(floor_rss.strip()) / 1024,
-                    "<= 120 MB", rss_mb <= 120))  # fmt: skip
+    rows.append(
+        Row(
+            "peak RSS of the TUI",
+            rss_mb,
+            "MB",
+            int(floor_rss.strip()) / 1024,
+            "<= 120 MB",
+            rss_mb <= 120,
+        )
+    )
 
     validate, _ = wall([PY, "-m", "selfhelp_tui", "validate", str(lib)], r, env)
-    rows.append(Row("validate the whole library", validate, "s", load_floor, "<= 1.3x load floor",
-                    validate <= 1.3 * load_floor, "parsed serially, in one process"))  # fmt: skip
+    rows.append(
+        Row(
+            "validate the whole library",
+            validate,
+            "s",
+            load_floor,
+            "<= 1.3x load floor",
+            validate <= 1.3 * load_floor,
+            "parsed serially, in one process",
+        )
+    )
 
     rows += plain_walk(work, env, r)
     rows += search_and_step(lib, args)
@@ -143,10 +177,32 @@ def plain_walk(work: Path, env: dict[str, str], repeat: int) -> list[Row]:
         answers.append("next" if walk.options() == ["next"] else "1")
         walk.choose(0)
     floor, _ = wall([PY, "-c", "import yaml"], repeat)
-    took, _ = wall([PY, "-m", "selfhelp_tui", "run", "g00000", "--no-bundled", "--guides",
-                    str(one), "--answers", ",".join(answers)], repeat, env)  # fmt: skip
-    return [Row(f"plain --answers walk ({len(answers)} answers)", took, "s", floor,
-                "<= 2x import yaml", took <= 2 * floor)]  # fmt: skip
+    took, _ = wall(
+        [
+            PY,
+            "-m",
+            "selfhelp_tui",
+            "run",
+            "g00000",
+            "--no-bundled",
+            "--guides",
+            str(one),
+            "--answers",
+            ",".join(answers),
+        ],
+        repeat,
+        env,
+    )
+    return [
+        Row(
+            f"plain --answers walk ({len(answers)} answers)",
+            took,
+            "s",
+            floor,
+            "<= 2x import yaml",
+            took <= 2 * floor,
+        )
+    ]
 
 
 def search_and_step(lib: Path, args: argparse.Namespace) -> list[Row]:
@@ -163,8 +219,17 @@ def search_and_step(lib: Path, args: argparse.Namespace) -> list[Row]:
             start = time.perf_counter()
             index.search(query[:n])
             samples.append((time.perf_counter() - start) * 1000)
-    rows = [Row("search, key press to results (p95)", p95(samples), "ms", None, "<= 20 ms",
-                p95(samples) <= 20, f"{len(library.guides)} guides, index only")]  # fmt: skip
+    rows = [
+        Row(
+            "search, key press to results (p95)",
+            p95(samples),
+            "ms",
+            None,
+            "<= 20 ms",
+            p95(samples) <= 20,
+            f"{len(library.guides)} guides, index only",
+        )
+    ]
     rows.append(step_latency(args))
     return rows
 
@@ -195,8 +260,15 @@ def step_latency(args: argparse.Namespace) -> Row:
 
     samples = asyncio.run(run())
     value = p95(samples) if samples else None
-    return Row(f"a step in a {args.step_nodes}-node guide (p95)", value, "ms", None, "<= 16 ms",
-               value is not None and value <= 16, "Pilot: press, then wait for idle")  # fmt: skip
+    return Row(
+        f"a step in a {args.step_nodes}-node guide (p95)",
+        value,
+        "ms",
+        None,
+        "<= 16 ms",
+        value is not None and value <= 16,
+        "Pilot: press, then wait for idle",
+    )
 
 
 def feedback(work: Path, args: argparse.Namespace) -> list[Row]:
@@ -206,10 +278,22 @@ def feedback(work: Path, args: argparse.Namespace) -> list[Row]:
     store = Store(work / "log.sqlite3", Limits(max_pending=10**9, max_bytes=10**12))
     samples = []
     for i in range(300):
-        rec = {"schema": 1, "record_id": new_record_id(), "guide_id": "g", "guide_version": 1,
-               "kind": "troubleshooter", "lang": "en", "path": ["n0", "n1"], "outcome": "resolved",
-               "rating": None, "flagged": [], "duration_s": i, "day": "2026-11-23",
-               "app_version": "0", "frontend": "tui"}  # fmt: skip
+        rec = {
+            "schema": 1,
+            "record_id": new_record_id(),
+            "guide_id": "g",
+            "guide_version": 1,
+            "kind": "troubleshooter",
+            "lang": "en",
+            "path": ["n0", "n1"],
+            "outcome": "resolved",
+            "rating": None,
+            "flagged": [],
+            "duration_s": i,
+            "day": "2026-11-23",
+            "app_version": "0",
+            "frontend": "tui",
+        }
         start = time.perf_counter()
         store.put(rec)
         samples.append((time.perf_counter() - start) * 1000)
@@ -238,19 +322,40 @@ def report_row(work: Path, n: int) -> Row:
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         for i in range(n):
             nodes = [f"n{j}" for j in range(rng.randint(1, 12))]
-            fh.write(json.dumps({
-                "schema": 1, "record_id": f"{i:032x}", "guide_id": f"g{rng.randrange(2000):05d}",
-                "guide_version": 1, "kind": "troubleshooter", "lang": "en", "path": nodes,
-                "outcome": rng.choice(["resolved", "unresolved", "escalate", "abandoned"]),
-                "rating": rng.choice([None, 1, 2, 3, 4, 5]), "flagged": nodes[:1] if i % 9 == 0 else [],
-                "duration_s": rng.randint(5, 3000), "day": "2026-11-23", "app_version": "0",
-                "frontend": "tui"}) + "\n")  # fmt: skip
+            fh.write(
+                json.dumps(
+                    {
+                        "schema": 1,
+                        "record_id": f"{i:032x}",
+                        "guide_id": f"g{rng.randrange(2000):05d}",
+                        "guide_version": 1,
+                        "kind": "troubleshooter",
+                        "lang": "en",
+                        "path": nodes,
+                        "outcome": rng.choice(["resolved", "unresolved", "escalate", "abandoned"]),
+                        "rating": rng.choice([None, 1, 2, 3, 4, 5]),
+                        "flagged": nodes[:1] if i % 9 == 0 else [],
+                        "duration_s": rng.randint(5, 3000),
+                        "day": "2026-11-23",
+                        "app_version": "0",
+                        "frontend": "tui",
+                    }
+                )
+                + "\n"
+            )
     out = subprocess.run([PY, "-c", REPORT, str(path)], capture_output=True, text=True, check=True)
     seconds, rss_kb = out.stdout.split()
     rss = int(rss_kb) / 1024
     ok = float(seconds) <= 10 * n / 1_000_000 and rss < 100
-    return Row(f"feedback report over {n:,} records", float(seconds), "s", None,
-               "<= 10 s per 1,000,000 and < 100 MB", ok, f"peak RSS {rss:.0f} MB")  # fmt: skip
+    return Row(
+        f"feedback report over {n:,} records",
+        float(seconds),
+        "s",
+        None,
+        "<= 10 s per 1,000,000 and < 100 MB",
+        ok,
+        f"peak RSS {rss:.0f} MB",
+    )
 
 
 def upload_row(work: Path, n: int) -> Row:
@@ -267,7 +372,7 @@ def upload_row(work: Path, n: int) -> Row:
         def log_message(self, *a: object) -> None:
             pass
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers["Content-Length"]))
             self.send_response(200)
             self.send_header("Content-Length", "0")
@@ -279,11 +384,16 @@ def upload_row(work: Path, n: int) -> Row:
     db.execute("BEGIN")
     db.executemany(
         "INSERT INTO records (record_id, body, bytes, created) VALUES (?, ?, 100, ?)",
-        [(rid, json.dumps({"record_id": rid, "outcome": "resolved", "n": i}), i) for rid, i in rows],
+        [
+            (rid, json.dumps({"record_id": rid, "outcome": "resolved", "n": i}), i)
+            for rid, i in rows
+        ],
     )
     db.execute("COMMIT")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
+    threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    ).start()
     try:
         start = time.perf_counter()
         result = Uploader(store, Options(url=f"http://127.0.0.1:{httpd.server_address[1]}")).run()
@@ -291,13 +401,22 @@ def upload_row(work: Path, n: int) -> Row:
     finally:
         httpd.shutdown()
     ok = result.delivered == n and took <= 10 * n / 100_000
-    return Row(f"upload {n:,} records to a local server", took, "s", None,
-               "<= 10 s per 100,000", ok, f"{result.batches} batches")  # fmt: skip
+    return Row(
+        f"upload {n:,} records to a local server",
+        took,
+        "s",
+        None,
+        "<= 10 s per 100,000",
+        ok,
+        f"{result.batches} batches",
+    )
 
 
 def print_table(rows: list[Row], args: argparse.Namespace) -> None:
     print(f"selfhelp benchmark: {args.guides} guides x {args.nodes} nodes, median of {args.repeat}")
-    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
     header = f"{'figure':<42} {'value':>10} {'floor':>10} {'ratio':>7}  {'target':<36} result"
     print(header)
     print("-" * len(header))
@@ -306,13 +425,18 @@ def print_table(rows: list[Row], args: argparse.Namespace) -> None:
         floor = "" if row.floor is None else f"{row.floor:.3f}"
         ratio = "" if row.ratio is None else f"{row.ratio:.2f}x"
         result = {True: "pass", False: "FAIL", None: "n/a"}[row.ok]
-        print(f"{row.name:<42} {value:>10} {floor:>10} {ratio:>7}  {row.target:<36} {result}"
-              + (f"  ({row.note})" if row.note else ""))  # fmt: skip
+        print(
+            f"{row.name:<42} {value:>10} {floor:>10} {ratio:>7}  {row.target:<36} {result}"
+            + (f"  ({row.note})" if row.note else "")
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--guides", type=int, default=2000)
     parser.add_argument("--nodes", type=int, default=50)
     parser.add_argument("--step-nodes", type=int, default=500)
@@ -324,11 +448,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = measure(args)
     print_table(rows, args)
     if args.json:
-        Path(args.json).write_text(json.dumps([row.__dict__ | {"ratio": row.ratio} for row in rows],
-                                              indent=2))  # fmt: skip
+        Path(args.json).write_text(
+            json.dumps([row.__dict__ | {"ratio": row.ratio} for row in rows], indent=2)
+        )
     return 0
 
 
 if __name__ == "__main__":
     sys.exit(main())
-

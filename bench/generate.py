@@ -11,11 +11,42 @@ from pathlib import Path
 
 import yaml
 
-WORDS = (
-    "check the cable network disk printer service restart log error permission key "
-    "server client update package driver firmware queue folder file space memory user "
-    "password connection timeout config status journal device port address route"
-).split()
+WORDS = [
+    "check",
+    "the",
+    "cable",
+    "network",
+    "disk",
+    "printer",
+    "service",
+    "restart",
+    "log",
+    "error",
+    "permission",
+    "key",
+    "server",
+    "client",
+    "update",
+    "package",
+    "driver",
+    "firmware",
+    "queue",
+    "folder",
+    "file",
+    "space",
+    "memory",
+    "user",
+    "password",
+    "connection",
+    "timeout",
+    "config",
+    "status",
+    "journal",
+    "device",
+    "port",
+    "address",
+    "route",
+]
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -35,8 +66,11 @@ def guide(i: int, nodes: int, total: int, rng: random.Random) -> dict:  # type: 
     body: dict[str, dict] = {}  # type: ignore[type-arg]
     for j, node_id in enumerate(ids):
         if j >= nodes - outcomes:
-            body[node_id] = {"type": "outcome", "text": text(rng),
-                             "result": rng.choice(["resolved", "unresolved", "escalate"])}  # fmt: skip
+            body[node_id] = {
+                "type": "outcome",
+                "text": text(rng),
+                "result": rng.choice(["resolved", "unresolved", "escalate"]),
+            }
             continue
         forward = ids[rng.randint(j + 1, nodes - 1)]
         if rng.random() < 0.3:
@@ -48,15 +82,22 @@ def guide(i: int, nodes: int, total: int, rng: random.Random) -> dict:  # type: 
         body[node_id] = {
             "type": "question",
             "text": text(rng),
-            "choices": [{"label": f"{sentence(rng, 3)} ({k + 1})", "next": t}
-                        for k, t in enumerate(targets)],
-        }  # fmt: skip
+            "choices": [
+                {"label": f"{sentence(rng, 3)} ({k + 1})", "next": t} for k, t in enumerate(targets)
+            ],
+        }
     return {
-        "format": 1, "id": f"g{i:05d}", "version": 1, "kind": "troubleshooter",
-        "title": sentence(rng, 5), "summary": sentence(rng, 14),
-        "tags": rng.sample(WORDS, 3), "symptoms": [sentence(rng, 4) for _ in range(4)],
-        "start": "n0", "nodes": body,
-    }  # fmt: skip
+        "format": 1,
+        "id": f"g{i:05d}",
+        "version": 1,
+        "kind": "troubleshooter",
+        "title": sentence(rng, 5),
+        "summary": sentence(rng, 14),
+        "tags": rng.sample(WORDS, 3),
+        "symptoms": [sentence(rng, 4) for _ in range(4)],
+        "start": "n0",
+        "nodes": body,
+    }
 
 
 def generate(folder: Path, guides: int, nodes: int, seed: int = 1) -> Path:

@@ -131,9 +131,9 @@ def count_records(data: Path) -> int:
 def test_plain_walk_logs_with_frontend_plain_and_says_so_once(cli_env, isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
     first = plain_walk(cli_env)
     assert first.returncode == 0
-    assert "anonymous note of how each guide ended" in first.stdout
+    assert "anonymous note of how each guide ended" in first.stderr
     second = plain_walk(cli_env)
-    assert "anonymous note" not in second.stdout
+    assert "anonymous note" not in second.stderr
     assert count_records(isolated_env) == 2
     show = subprocess.run([*selfhelp_cmd(), "feedback", "show"], capture_output=True,
                           text=True, env=cli_env, timeout=60)  # fmt: skip
@@ -152,7 +152,7 @@ def test_environment_switches_write_nothing_and_beat_the_config(  # type: ignore
                    capture_output=True, timeout=60)  # fmt: skip
     env = {**cli_env, **env_extra}
     proc = plain_walk(env)
-    assert proc.returncode == 0 and "anonymous note" not in proc.stdout
+    assert proc.returncode == 0 and "anonymous note" not in proc.stderr
     assert not (isolated_env / "outcomes.sqlite3").exists()
     status = subprocess.run([*selfhelp_cmd(), "feedback", "status"], capture_output=True,
                             text=True, env=env, timeout=60)  # fmt: skip

@@ -16,7 +16,7 @@ from selfhelp_tui.guides.translate import localize_all
 from selfhelp_tui.i18n import use_language
 
 from .conftest import I18N
-from .tui_helpers import make_app
+from .tui_helpers import make_app, no_blink
 
 SIZE = (80, 24)
 
@@ -34,25 +34,33 @@ def app_in(lang: str, start_guide: str | None = None):  # type: ignore[no-untype
 
 
 def test_home(snap_compare, lang: str) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app_in(lang), terminal_size=SIZE)
+    assert snap_compare(app_in(lang), terminal_size=SIZE, run_before=no_blink)
 
 
 def test_walk_question(snap_compare, lang: str) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app_in(lang), press=["enter", "1"], terminal_size=SIZE)
+    assert snap_compare(app_in(lang), press=["enter", "1"], terminal_size=SIZE, run_before=no_blink)
 
 
 def test_walk_step(snap_compare, lang: str) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app_in(lang), press=["enter", "1", "1"], terminal_size=SIZE)
+    assert snap_compare(
+        app_in(lang), press=["enter", "1", "1"], terminal_size=SIZE, run_before=no_blink
+    )
 
 
 def test_tutorial_step(snap_compare, lang: str) -> None:  # type: ignore[no-untyped-def]
     """Russian has the tutorial translated; Hungarian falls back with the notice."""
-    assert snap_compare(app_in(lang, "first-steps"), press=["enter"], terminal_size=SIZE)
+    assert snap_compare(
+        app_in(lang, "first-steps"), press=["enter"], terminal_size=SIZE, run_before=no_blink
+    )
 
 
 def test_outcome(snap_compare, lang: str) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app_in(lang), press=["enter", "1", "2"], terminal_size=SIZE)
+    assert snap_compare(
+        app_in(lang), press=["enter", "1", "2"], terminal_size=SIZE, run_before=no_blink
+    )
 
 
 def test_quit_confirmation(snap_compare, lang: str) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(app_in(lang, "printer"), press=["1", "q"], terminal_size=SIZE)
+    assert snap_compare(
+        app_in(lang, "printer"), press=["1", "q"], terminal_size=SIZE, run_before=no_blink
+    )

@@ -20,3 +20,12 @@ def make_app(library: Library | None = None, start_guide: str | None = None):  #
 
 def screen_name(app) -> str:  # type: ignore[no-untyped-def]
     return type(app.screen).__name__
+
+
+async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Stop every text cursor blinking, so snapshots do not depend on timing."""
+    from textual.widgets import Input
+
+    await pilot.pause()
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False

@@ -74,7 +74,7 @@ def run_plain(guide: Guide, ctx: Context, answers: str | None) -> int:
     session = Session.start(guide, "plain", ctx.library.get, ctx.observers("plain"))
     notice = ctx.first_run_notice()
     if notice:
-        print(notice)
+        print(notice, file=sys.stderr)  # the transcript on stdout stays the walk alone
     scripted = iter(split_answers(answers)) if answers is not None else None
     result = PlainWalker(session, scripted).run()
     return result.exit_code

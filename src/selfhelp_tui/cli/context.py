@@ -135,7 +135,7 @@ class Context:
         return _(
             "selfhelp keeps an anonymous note of how each guide ended (no names, no "
             "files, nothing typed) in {path}; nothing is sent unless you upload it. "
-            "Turn it off: selfhelp feedback disable, or DO_NOT_TRACK=1."
+            "Turn it off: `selfhelp feedback disable`, or `DO_NOT_TRACK=1`."
         ).format(path=db_path(self.dirs))
 
 

@@ -22,8 +22,45 @@ WEIGHTS = {"symptoms": 4.0, "title": 3.0, "tags": 2.0, "summary": 1.0, "id": 2.0
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: Words too common to tell guides apart.
 STOPWORDS = frozenset(
-    "a an the is are was be to of in on at for and or not no my it its i me do does "
-    "did can cannot can't with from by this that what how why when".split()
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "be",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "not",
+        "no",
+        "my",
+        "it",
+        "its",
+        "i",
+        "me",
+        "do",
+        "does",
+        "did",
+        "can",
+        "cannot",
+        "can't",
+        "with",
+        "from",
+        "by",
+        "this",
+        "that",
+        "what",
+        "how",
+        "why",
+        "when",
+    ]
 )
 
 

@@ -22,10 +22,10 @@ class OutcomeScreen(Screen[None]):
         Binding("escape", "home", N_("Guide list")),
         Binding("backspace", "back", N_("Back"), show=False),
         Binding("q", "app.quit", N_("Quit")),
-        Binding("y", "helped(True)", N_("Yes, it helped")),
+        Binding("y", "helped(True)", N_("Helped")),
         Binding("n", "helped(False)", N_("No")),
         *(
-            Binding(str(n), f"rate({n})", N_("Rate 1-5"), show=n == 1, key_display="1-5")
+            Binding(str(n), f"rate({n})", N_("Rate"), show=n == 1, key_display="1-5")
             for n in range(1, 6)
         ),
     ]
