@@ -522,3 +522,51 @@ def test_median_duration_is_close_and_memory_per_guide_is_bounded() -> None:
     exact = sorted(values)[2500]
     assert abs(stats.median_duration() - exact) <= 0.05 * exact  # type: ignore[operator]
     assert len(stats.durations) <= 360  # 100 exact + 90 per decade, whatever the count
+
+
+def test_a_corrupt_log_is_reported_once_in_plain_mode(cli_env, isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
+    isolated_env.mkdir(parents=True, exist_ok=True)
+    (isolated_env / "outcomes.sqlite3").write_bytes(b"garbage" * 500)
+    first = plain_walk(cli_env)
+    assert first.returncode == 0
+    assert first.stderr.count("was moved aside to outcomes.sqlite3.corrupt-") == 1
+    second = plain_walk(cli_env)
+    assert "moved aside" not in second.stderr
+    assert count_records(isolated_env) == 2
+
+
+def test_the_guide_pack_manifest_can_give_the_endpoint(
+    tmp_path: Path, cli_env, isolated_env: Path
+) -> None:  # type: ignore[no-untyped-def]
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "printer.yaml").write_bytes((LIBRARY / "printer.yaml").read_bytes())
+    with FaultyServer() as server:
+        (pack / "selfhelp.yaml").write_text(f"feedback_url: {server.url}\n")
+        env = {**cli_env}
+        walk = subprocess.run([*selfhelp_cmd(), "run", "printer", "--no-bundled", "--guides",
+                               str(pack), "--answers", "1,2"], capture_output=True, text=True,
+                              env=env, timeout=60)  # fmt: skip
+        assert walk.returncode == 0
+        status = subprocess.run([*selfhelp_cmd(), "feedback", "status", "--guides", str(pack)],
+                                capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+        assert f"Endpoint: {server.url} ({pack}/selfhelp.yaml)" in status.stdout
+        up = subprocess.run([*selfhelp_cmd(), "feedback", "upload", "--guides", str(pack)],
+                            capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert up.returncode == 0, up.stderr
+    assert sum(server.received.values()) == 1
+
+
+def test_the_whole_upload_has_a_time_budget(tmp_path: Path) -> None:
+    store = Store(tmp_path / "o.sqlite3")
+    fill(store, 4)
+    now = [0.0]
+    with FaultyServer() as server:
+        server.plan = [Fault(503, {"Retry-After": "20"})] * 50
+        opts = Options(url=server.url, total_s=60.0, max_attempts=50, timeout_s=2.0)
+        up = Uploader(store, opts, sleep=lambda s: now.__setitem__(0, now[0] + s),
+                      clock=lambda: now[0])  # fmt: skip
+        result = up.run()
+    assert result.stopped and "time budget" in result.stopped
+    assert result.attempts == 3  # at 0 s, 20 s and 40 s; 60 s is the budget
+    assert store.stats()["pending"] == 4

@@ -94,3 +94,15 @@ def test_search_cli_prints_ranked_results(cli_env) -> None:  # type: ignore[no-u
     none = subprocess.run([*selfhelp_cmd(), "search", "zzzqqq"], capture_output=True,
                           text=True, env=cli_env, timeout=60)  # fmt: skip
     assert none.returncode == 1 and "No guide matches" in none.stdout
+
+
+async def test_typing_while_the_list_has_focus_goes_to_the_search(bundled) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(bundled)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.screen.query_one("#guide-list", OptionList).focus()
+        await pilot.press(*"wifi")
+        await pilot.pause()
+        assert app.screen.query_one("#search", Input).value == "wifi"
+        options = app.screen.query_one("#guide-list", OptionList)
+        assert options.get_option_at_index(0).id == "no-network-linux"

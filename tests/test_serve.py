@@ -130,7 +130,15 @@ def test_walk_a_guide_to_its_outcome_in_a_real_browser(server) -> None:  # type:
             page.goto(url)
             page.wait_for_selector(".textual-terminal")
             page.locator(".textual-terminal").click()
+            page.bring_to_front()
             wait_for_text(page, screen, "The printer does not print")
+            # The page must have focus, or the app is told it is blurred and
+            # the search box gives up its focus (as in a background tab).
+            page.focus(".xterm-helper-textarea")
+            for key in "printr":  # a search, with a typo
+                page.keyboard.press(key)
+                page.wait_for_timeout(50)
+            wait_for_text(page, screen, "printr")
             page.keyboard.press("Enter")
             wait_for_text(page, screen, "Is the printer switched on")
             page.keyboard.press("1")

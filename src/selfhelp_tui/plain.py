@@ -129,11 +129,17 @@ class PlainWalker:
         result = walk.outcome or "completed"
         self.say()
         self.say(_("Outcome: {outcome}").format(outcome=outcome_title(result)))
+        self._notices()
         return PlainResult(self.session, result, 0)
 
     def _abandon(self) -> PlainResult:
         self.session.end("abandoned")
+        self._notices()
         return PlainResult(self.session, "abandoned", EXIT_UNFINISHED)
+
+    def _notices(self) -> None:
+        for notice in self.session.drain_notices():
+            sys.stderr.write(notice + "\n")
 
 
 def split_answers(text: str) -> list[str]:

@@ -151,6 +151,15 @@ class Session:
         record already written for it is updated when it ends again)."""
         self.ended = None
 
+    def drain_notices(self) -> list[str]:
+        """Messages observers want shown to the user once (see FeedbackRecorder)."""
+        out: list[str] = []
+        for observer in self.observers:
+            drain = getattr(observer, "drain_notices", None)
+            if drain is not None:
+                out.extend(drain())
+        return out
+
     def _notify(self, event: str) -> None:
         for observer in self.observers:
             handler = getattr(observer, event, None)

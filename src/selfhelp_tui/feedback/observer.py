@@ -23,3 +23,9 @@ class FeedbackRecorder:
     def on_update(self, session: Session) -> None:
         if session.ended is not None:  # before the end there is nothing to record yet
             self.store.put(make_record(session, self.record_id))
+
+    def drain_notices(self) -> list[str]:
+        """What the user should be told once (a log moved aside, a dropped record);
+        frontends show these after a walk ends."""
+        notices, self.store.notices[:] = list(self.store.notices), []
+        return notices

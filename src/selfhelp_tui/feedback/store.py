@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
+
 MAX_PENDING = 50_000
 MAX_PENDING_BYTES = 20 * 1024 * 1024
 MAX_AGE_DAYS = 90
@@ -65,8 +67,10 @@ class Store:
                 raise
             aside = self._move_aside()
             self.notices.append(
-                f"The outcome log was unreadable and was moved aside to {aside.name}; "
-                "a new one was started."
+                _(
+                    "The outcome log was unreadable and was moved aside to {name}; "
+                    "a new one was started."
+                ).format(name=aside.name)
             )
             db = self._open()
         self._db = db
@@ -136,7 +140,11 @@ class Store:
                 except sqlite3.Error:
                     self.close()
             self.unwritten += 1
-            self.notices.append(f"An outcome record could not be saved ({exc}); it was dropped.")
+            self.notices.append(
+                _("An outcome record could not be saved ({error}); it was dropped.").format(
+                    error=exc
+                )
+            )
             return False
         return True
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -59,7 +60,11 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text(_("selfhelp: pick a guide")), id="title-bar")
         if self.guides:
-            yield Input(placeholder=_("Type what you see, e.g. no space left"), id="search")
+            yield Input(
+                placeholder=_("Type what you see, e.g. no space left"),
+                id="search",
+                select_on_focus=False,
+            )
             yield OptionList(
                 *[Option(guide_prompt(g), id=g.id) for g in self.guides],
                 id="guide-list",
@@ -103,6 +108,18 @@ class HomeScreen(Screen[None]):
         if self.guides:
             self.query_one("#search", Input).focus()
             self.query_one("#guide-list", OptionList).highlighted = 0
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing anywhere on the home screen types into the search box, even when
+        the list has focus (or the app has none, as in a background browser tab)."""
+        if not self.guides or not event.is_printable or not event.character:
+            return
+        search = self.query_one("#search", Input)
+        if not search.has_focus:
+            event.stop()
+            event.prevent_default()
+            search.focus()
+            search.insert_text_at_cursor(event.character)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         options = self.query_one("#guide-list", OptionList)

@@ -55,6 +55,8 @@ class OutcomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#outcome-actions", OptionList).focus()
+        for notice in self.session.drain_notices():
+            self.notify(notice, severity="warning", timeout=10)
 
     def _feedback_text(self) -> Text:
         """One line, one key each, all optional: never a form."""
