@@ -93,9 +93,11 @@ class PlainWalker:
             for i, choice in enumerate(node.choices, 1):
                 self.say(f"  {i}) {choice.label}")
 
-    def run(self) -> PlainResult:
+    def run(self, resumed: bool = False) -> PlainResult:
         walk = self.walk
         self.say(f"# {walk.root.title}")
+        if resumed:
+            self.say(_("(resumed at step {n})").format(n=len(walk.stack)))
         self.show_node()
         while not walk.finished:
             options = walk.options()
@@ -148,3 +150,19 @@ def split_answers(text: str) -> list[str]:
 
     row = next(csv.reader([text], skipinitialspace=True), [])
     return [a.strip() for a in row if a.strip()]
+
+
+def ask_yes_no(question: str) -> bool:
+    """One y/n question on standard input; closed input is a no."""
+    while True:
+        sys.stdout.write(question + " " + _("[y/n] > "))
+        sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line:
+            print()
+            return False
+        word = line.strip().casefold()
+        if word in ("y", "yes", _("y").casefold(), _("yes").casefold()):
+            return True
+        if word in ("n", "no", _("n").casefold(), _("no").casefold()):
+            return False

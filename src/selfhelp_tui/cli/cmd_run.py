@@ -71,6 +71,8 @@ def run_plain(guide: Guide, ctx: Context, answers: str | None) -> int:
     from ..engine import Session
     from ..plain import PlainWalker, split_answers
 
+    # A scripted walk is not a place anyone will come back to.
+    ctx.keep_place = answers is None
     session = Session.start(guide, "plain", ctx.library.get, ctx.observers("plain"))
     notice = ctx.first_run_notice()
     if notice:

@@ -17,17 +17,57 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=_("line-based mode for any terminal (automatic when not on a terminal or TERM=dumb)"),
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help=_("go straight back to the walk you left (it is offered at start anyway)"),
+    )
     # How the app is shown: set by `selfhelp serve` for the processes it starts.
     parser.add_argument("--frontend", choices=("tui", "web"), default="tui", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from .cmd_run import run_plain, wants_plain
+    from .cmd_run import wants_plain
 
     if wants_plain(args, dict(os.environ)):
+        from ..resume import load_saved
+
+        saved = load_saved(ctx.dirs)
+        if saved is not None:
+            code = resume_plain(ctx, saved, ask=not args.resume)
+            if code is not None:
+                return code
+        elif args.resume:
+            print(_("There is no walk to resume."))
         guide = pick_plain(ctx)
         return 3 if guide is None else run_plain(guide, ctx, None)
-    return start_tui(ctx, frontend=args.frontend)
+    return start_tui(ctx, frontend=args.frontend, resume=True, resume_now=args.resume)
+
+
+def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[no-untyped-def]
+    """Offer the saved walk on a line terminal. None: the reader declined (or it
+    could not be resumed) and goes on to pick a guide."""
+    from ..plain import PlainWalker, ask_yes_no
+    from ..resume import ResumeProblem, clear_saved, resume_question, resume_session
+
+    if ask and not ask_yes_no(resume_question(saved, ctx.library)):
+        clear_saved(ctx.dirs)
+        return None
+    result = resume_session(saved, ctx.library, "plain", ctx.observers("plain"))
+    if isinstance(result, ResumeProblem):
+        clear_saved(ctx.dirs)
+        if result.guide_id is not None and ask_yes_no(result.message):
+            return run_plain(ctx.library.guides[result.guide_id], ctx, None)
+        if result.guide_id is None:
+            print(result.message)
+        return None
+    return PlainWalker(result).run(resumed=True).exit_code
+
+
+def run_plain(guide, ctx: Context, answers: str | None) -> int:  # type: ignore[no-untyped-def]
+    from .cmd_run import run_plain as run
+
+    return run(guide, ctx, answers)
 
 
 def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
@@ -56,15 +96,29 @@ def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
         print(_("Not understood: {error}").format(error=text))
 
 
-def start_tui(ctx: Context, guide_id: str | None = None, frontend: str = "tui") -> int:
-    from ..tui.app import SelfhelpApp
+def start_tui(
+    ctx: Context,
+    guide_id: str | None = None,
+    frontend: str = "tui",
+    resume: bool = False,
+    resume_now: bool = False,
+) -> int:
+    from ..config import load_config
+    from ..resume import clear_saved, load_saved
+    from ..tui.app import AppPrefs, ResumeOffer, SelfhelpApp
 
+    offer = None
+    if resume:
+        offer = ResumeOffer(load_saved(ctx.dirs), resume_now, lambda: clear_saved(ctx.dirs))
+    theme = load_config(ctx.dirs).get("theme")
     app = SelfhelpApp(
         ctx.library,
         start_guide=guide_id,
         observers=lambda: ctx.observers(frontend),
         frontend=frontend,
         notice=ctx.first_run_notice(),
+        prefs=AppPrefs(ctx.dirs, theme if isinstance(theme, str) else None),
+        resume=offer,
     )
     app.run()
     return app.return_code or 0

@@ -65,6 +65,8 @@ class Context:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     #: The reader's language (installed at start-up); guides are shown in it.
     lang: str = field(default_factory=current_language)
+    #: Save the walk after every step so it can be resumed (off for scripted walks).
+    keep_place: bool = True
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
@@ -104,6 +106,10 @@ class Context:
             from ..feedback.observer import FeedbackRecorder
 
             out.append(FeedbackRecorder(self.feedback_store))
+        if self.keep_place:
+            from ..resume import ResumeKeeper
+
+            out.append(ResumeKeeper(self.dirs))
         return out
 
     @property

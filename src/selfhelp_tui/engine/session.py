@@ -11,6 +11,7 @@ new observer. Still no I/O here: observers do their own.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -48,6 +49,8 @@ class Session:
     helped: bool | None = None
     #: Free slots for features (facts, check results, acknowledgements...).
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Random per walk, kept across a resume so the outcome log sees one walk.
+    record_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def __post_init__(self) -> None:
         if not self.started_at:
@@ -91,9 +94,12 @@ class Session:
         asked = loc.lang if loc else self.guide.lang
         return max(dict.fromkeys(walked), key=lambda lang: (walked.count(lang), lang == asked))
 
+    def elapsed(self) -> float:
+        """Seconds spent on this walk, across resumes."""
+        return self.elapsed_before + max(0.0, self.clock() - self.started_at)
+
     def duration_s(self) -> int:
-        spent = self.elapsed_before + max(0.0, self.clock() - self.started_at)
-        return int(min(MAX_DURATION_S, spent))
+        return int(min(MAX_DURATION_S, self.elapsed()))
 
     # --- moves (forwarded to the walk, then to observers) --------------------
     def choose(self, index: int) -> None:

@@ -5,24 +5,23 @@ rates it, flags a node or steps back into the guide and ends it again."""
 from __future__ import annotations
 
 from ..engine.session import Session
-from .record import make_record, new_record_id
+from .record import make_record
 from .store import Store
 
 
 class FeedbackRecorder:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.record_id = new_record_id()
 
     def on_step(self, session: Session) -> None:
         pass
 
     def on_end(self, session: Session) -> None:
-        self.store.put(make_record(session, self.record_id))
+        self.store.put(make_record(session, session.record_id))
 
     def on_update(self, session: Session) -> None:
         if session.ended is not None:  # before the end there is nothing to record yet
-            self.store.put(make_record(session, self.record_id))
+            self.store.put(make_record(session, session.record_id))
 
     def drain_notices(self) -> list[str]:
         """What the user should be told once (a log moved aside, a dropped record);

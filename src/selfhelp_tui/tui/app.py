@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from ..engine import Session, SessionObserver
 from ..guides.library import Library
-from ..i18n import N_
+from ..i18n import N_, _
 from .localize import localize_bindings
+from .themes import THEMES
+
+#: Keys every screen shares (the help overlay lists them with the screen's own).
+HELP_BINDINGS: list[BindingType] = [
+    Binding("f1", "help", N_("Help"), show=False, priority=True),
+    Binding("question_mark", "help", N_("Help"), key_display="?"),
+]
 
 
 class SelfhelpApp(App[int]):
@@ -31,6 +40,7 @@ class SelfhelpApp(App[int]):
             priority=True,
             tooltip=N_("Open the command palette"),
         ),
+        *HELP_BINDINGS,
     ]
 
     def __init__(
@@ -40,6 +50,8 @@ class SelfhelpApp(App[int]):
         observers: Callable[[], Sequence[SessionObserver]] = tuple,
         frontend: str = "tui",
         notice: str | None = None,
+        prefs: AppPrefs | None = None,
+        resume: ResumeOffer | None = None,
     ) -> None:
         super().__init__()
         #: Said once at start-up (the first-run line about the outcome log).
@@ -49,6 +61,12 @@ class SelfhelpApp(App[int]):
         #: Makes the observers of each new session (outcome log, resume file, ...).
         self.make_observers = observers
         self.frontend = frontend
+        self.prefs = prefs or AppPrefs()
+        self.resume_offer = resume
+        for theme in THEMES:
+            self.register_theme(theme)
+        if self.prefs.theme and self.prefs.theme in self.available_themes:
+            self.theme = self.prefs.theme
         localize_bindings(self)
 
     def on_mount(self) -> None:
@@ -56,19 +74,154 @@ class SelfhelpApp(App[int]):
 
         # Every screen's key descriptions are translated as it is shown.
         self.screen_change_signal.subscribe(self, localize_bindings, immediate=True)
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
 
-        self.push_screen(HomeScreen(self.library))
+        self.push_screen(HomeScreen(self.library, self.prefs.recent()))
         if self.notice:
             self.notify(self.notice, timeout=12)
-        if self.start_guide and self.start_guide in self.library.guides:
+        offer = self.resume_offer
+        if offer is not None and offer.saved is not None:
+            if offer.now:
+                self.resume_walk()
+            else:
+                self.offer_resume()
+        elif offer is not None and offer.now:
+            self.notify(_("There is no walk to resume."))
+        elif self.start_guide and self.start_guide in self.library.guides:
             self.open_guide(self.start_guide)
 
+    def _remember_theme(self, theme: object) -> None:
+        self.prefs.save_theme(self.theme)
+
+    # --- walks ----------------------------------------------------------------
     def open_guide(self, guide_id: str) -> None:
         from .screens.walk import WalkScreen
 
         guide = self.library.guides[guide_id]
+        self.prefs.opened(guide_id)
+        if self.resume_offer is not None:
+            # A new walk replaces the saved one (its own state is saved as it goes).
+            self.resume_offer.saved = None
         session = Session.start(guide, self.frontend, self.library.get, self.make_observers())
         self.push_screen(WalkScreen(session))
+
+    def offer_resume(self) -> None:
+        from ..resume import resume_question
+        from .screens.confirm import ConfirmScreen
+
+        offer = self.resume_offer
+        assert offer is not None and offer.saved is not None
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.resume_walk()
+            else:
+                offer.forget()
+
+        self.push_screen(
+            ConfirmScreen(resume_question(offer.saved, self.library), kind="resume"), answered
+        )
+
+    def resume_walk(self) -> None:
+        from ..resume import ResumeProblem, resume_session
+        from .screens.confirm import ConfirmScreen
+        from .screens.walk import WalkScreen
+
+        offer = self.resume_offer
+        assert offer is not None and offer.saved is not None
+        result = resume_session(
+            offer.saved, self.library, self.frontend, list(self.make_observers())
+        )
+        if isinstance(result, Session):
+            offer.saved = None
+            self.push_screen(WalkScreen(result))
+            return
+        offer.forget()
+        problem: ResumeProblem = result
+        if problem.guide_id is None:
+            self.notify(problem.message, severity="warning", timeout=10)
+            return
+        guide_id = problem.guide_id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.open_guide(guide_id)
+
+        self.push_screen(ConfirmScreen(problem.message, kind="resume"), answered)
+
+    # --- help and palette -----------------------------------------------------
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen, screen_keys
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(screen_keys(self.screen)))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette: open any guide, the current walk's moves, theme and quit."""
+        from .screens.walk import WalkScreen
+
+        if isinstance(screen, WalkScreen):
+            yield SystemCommand(_("Back"), _("Go back one step"), screen.action_back)
+            yield SystemCommand(
+                _("Restart"), _("Start this guide again from the top"), screen.action_restart
+            )
+        for guide in self.library.sorted_guides():
+            yield SystemCommand(
+                _("Open: {title}").format(title=guide.title),
+                guide.summary or guide.id,
+                lambda guide_id=guide.id: self.open_guide(guide_id),
+                discover=False,
+            )
+        yield SystemCommand(
+            _("Theme"), _("Change the colours (remembered)"), self.action_change_theme
+        )
+        yield SystemCommand(_("Keys"), _("Show every key of this screen"), self.action_help)
+        yield SystemCommand(_("Quit"), _("Leave selfhelp"), self.action_quit)
+
+
+class AppPrefs:
+    """What the app remembers between runs (theme, recently used guides); the
+    default keeps nothing, as tests and the preview want."""
+
+    def __init__(self, dirs: object | None = None, theme: str | None = None) -> None:
+        self.dirs = dirs
+        self.theme = theme
+
+    def recent(self) -> list[str]:
+        if self.dirs is None:
+            return []
+        from ..history import recent_guides
+
+        return recent_guides(self.dirs)  # type: ignore[arg-type]
+
+    def opened(self, guide_id: str) -> None:
+        if self.dirs is not None:
+            from ..history import note_opened
+
+            note_opened(self.dirs, guide_id)  # type: ignore[arg-type]
+
+    def save_theme(self, theme: str) -> None:
+        if self.dirs is not None and theme != self.theme:
+            from ..config import update_config
+
+            self.theme = theme
+            with contextlib.suppress(OSError):
+                update_config(self.dirs, theme=theme)  # type: ignore[arg-type]
+
+
+class ResumeOffer:
+    """A walk saved by an earlier run, and whether to go straight to it (--resume)."""
+
+    def __init__(self, saved: object | None, now: bool, forget: Callable[[], None]) -> None:
+        self.saved = saved
+        self.now = now
+        self._forget = forget
+
+    def forget(self) -> None:
+        self.saved = None
+        self._forget()
 
 
 class PreviewApp(App[int]):
@@ -79,6 +232,7 @@ class PreviewApp(App[int]):
     TITLE = "selfhelp preview"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
+        *HELP_BINDINGS,
     ]
 
     def __init__(self, path: Path, poll_seconds: float = 0.5) -> None:
@@ -92,3 +246,11 @@ class PreviewApp(App[int]):
 
         self.screen_change_signal.subscribe(self, localize_bindings, immediate=True)
         self.push_screen(PreviewScreen(self.path, self.poll_seconds))
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen, screen_keys
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(screen_keys(self.screen)))

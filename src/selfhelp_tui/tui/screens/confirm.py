@@ -22,8 +22,8 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("enter", "answer(True)", N_("Yes"), show=False),
     ]
 
-    def __init__(self, question: str) -> None:
-        super().__init__()
+    def __init__(self, question: str, kind: str = "confirm") -> None:
+        super().__init__(classes=kind)
         self.question = question
 
     def compose(self) -> ComposeResult:

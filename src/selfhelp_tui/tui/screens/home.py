@@ -2,11 +2,13 @@
 
 Typing filters as you type (guides/search.py: typos and word order forgiven,
 matched words highlighted); Up/Down and Enter work from the search box, so a
-reader never leaves the keyboard's home row.
+reader never leaves the keyboard's home row. With nothing typed, the guides used
+last come first; `#tag` (or the tag list, ctrl+t) browses by tag.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -43,19 +45,61 @@ def guide_prompt(guide: Guide, matched: set[str] | None = None) -> Text:
     return text
 
 
+#: Option ids of the "Recently used" group (the same guide is listed again below).
+RECENT_PREFIX = "recent/"
+TAG_PREFIX = "#"
+
+
+def _heading(text: str) -> Option:
+    return Option(Text(text, style="bold"), disabled=True)
+
+
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "app.quit", N_("Quit")),
         Binding("down", "move(1)", N_("Next"), show=False),
         Binding("up", "move(-1)", N_("Previous"), show=False),
+        Binding("enter", "open", N_("Open"), show=False),
+        Binding("ctrl+t", "tags", N_("Tags")),
         Binding("escape", "clear", N_("Clear search")),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, recent: Sequence[str] = ()) -> None:
         super().__init__()
         self.library = library
         self.guides = library.sorted_guides()
         self.index = SearchIndex(self.guides)
+        self.recent = [library.guides[g] for g in recent if g in library.guides]
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Every tag with the number of guides that carry it, most used first."""
+        counts: dict[str, int] = {}
+        for guide in self.guides:
+            for tag in dict.fromkeys(guide.tags):
+                counts[tag] = counts.get(tag, 0) + 1
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+
+    def all_options(self) -> list[Option]:
+        """The list with nothing typed: recently used first, then every guide."""
+        if not self.recent:
+            return [Option(guide_prompt(g), id=g.id) for g in self.guides]
+        return [
+            _heading(_("Recently used")),
+            *(Option(guide_prompt(g), id=RECENT_PREFIX + g.id) for g in self.recent),
+            _heading(_("All guides")),
+            *(Option(guide_prompt(g), id=g.id) for g in self.guides),
+        ]
+
+    def tag_options(self, tag: str) -> list[Option]:
+        want = tag.casefold()
+        found = [g for g in self.guides if want in (t.casefold() for t in g.tags)]
+        if not found:
+            message = _("No guide is tagged '{tag}'. Escape shows all guides.").format(tag=tag)
+            return [Option(Text(message), disabled=True)]
+        return [
+            _heading(_("Tagged '{tag}'").format(tag=tag)),
+            *(Option(guide_prompt(g), id=g.id) for g in found),
+        ]
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("selfhelp: pick a guide")), id="title-bar")
@@ -65,10 +109,7 @@ class HomeScreen(Screen[None]):
                 id="search",
                 select_on_focus=False,
             )
-            yield OptionList(
-                *[Option(guide_prompt(g), id=g.id) for g in self.guides],
-                id="guide-list",
-            )
+            yield OptionList(*self.all_options(), id="guide-list")
         else:
             yield Static(
                 Text(
@@ -107,7 +148,14 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.guides:
             self.query_one("#search", Input).focus()
-            self.query_one("#guide-list", OptionList).highlighted = 0
+            self._highlight_first()
+
+    def _highlight_first(self) -> None:
+        options = self.query_one("#guide-list", OptionList)
+        options.highlighted = next(
+            (i for i in range(options.option_count) if not options.get_option_at_index(i).disabled),
+            None,
+        )
 
     def on_key(self, event: events.Key) -> None:
         """Typing anywhere on the home screen types into the search box, even when
@@ -126,7 +174,9 @@ class HomeScreen(Screen[None]):
         options.clear_options()
         query = event.value.strip()
         if not query:
-            options.add_options(Option(guide_prompt(g), id=g.id) for g in self.guides)
+            options.add_options(self.all_options())
+        elif query.startswith(TAG_PREFIX) and len(query) > 1:
+            options.add_options(self.tag_options(query[1:].strip()))
         else:
             hits = self.index.search(query)
             if not hits:
@@ -134,15 +184,36 @@ class HomeScreen(Screen[None]):
                 options.add_option(Option(Text(message.format(query=query)), disabled=True))
             options.add_options(Option(guide_prompt(h.guide, h.matched), id=h.guide.id)
                                 for h in hits)  # fmt: skip
-        options.highlighted = 0 if options.option_count else None
+        self._highlight_first()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
         options = self.query_one("#guide-list", OptionList)
         if options.highlighted is not None:
             option = options.get_option_at_index(options.highlighted)
             if option.id and not option.disabled:
-                self.app.open_guide(option.id)  # type: ignore[attr-defined]
+                self._open(option.id)
+
+    def _open(self, option_id: str) -> None:
+        self.app.open_guide(option_id.removeprefix(RECENT_PREFIX))  # type: ignore[attr-defined]
+
+    def action_tags(self) -> None:
+        """Browse by tag: pick one, and the list shows the guides that carry it."""
+        if not self.guides:
+            return
+        from .tags import TagScreen
+
+        def picked(tag: str | None) -> None:
+            if tag:
+                search = self.query_one("#search", Input)
+                search.value = TAG_PREFIX + tag
+                search.cursor_position = len(search.value)
+                search.focus()
+
+        self.app.push_screen(TagScreen(self.tags()), picked)
 
     def action_move(self, delta: int) -> None:
         if not self.guides:
@@ -162,4 +233,4 @@ class HomeScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.app.open_guide(event.option.id)  # type: ignore[attr-defined]
+            self._open(event.option.id)

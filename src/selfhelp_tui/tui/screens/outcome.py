@@ -46,7 +46,7 @@ class OutcomeScreen(Screen[None]):
             yield Markdown(self.walk.node.text, id="node-text")
         yield Static(self._feedback_text(), id="feedback-question")
         yield OptionList(
-            Option(Text(_("Back to the guide list")), id="home"),
+            Option(Text(_("Start another guide")), id="home"),
             Option(Text(_("Quit")), id="quit"),
             id="outcome-actions",
             markup=False,

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Footer, Input, Markdown, OptionList, ProgressBar, Static
 
 from ...engine import Session, Walk, WalkError
 from ...engine.testing import follow_path
@@ -98,6 +98,9 @@ class PreviewScreen(WalkScreen):
         with Horizontal(id="preview-body"):
             with Vertical(id="preview-walk"):
                 yield Static(id="where")
+                with Horizontal(id="walk-progress"):
+                    yield ProgressBar(show_eta=False, id="progress")
+                yield Static(id="breadcrumbs")
                 with VerticalScroll(id="node-body"):
                     yield Static(id="node-title")
                     yield Markdown(id="node-text")

@@ -1,0 +1,212 @@
+"""The end user's comforts, driven through the real app: help overlay, command
+palette, copying code, breadcrumbs and progress, tags, recently used, themes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList, ProgressBar, Static
+
+from selfhelp_tui.config import load_config
+from selfhelp_tui.paths import resolve_dirs
+from selfhelp_tui.tui.screens.walk import collapse_crumbs, crumb_label
+
+from .tui_helpers import fixture_library, make_app, screen_name
+
+
+def _app_with_prefs(tmp_path: Path, theme: str | None = None):  # type: ignore[no-untyped-def]
+    from selfhelp_tui.tui.app import AppPrefs, SelfhelpApp
+
+    dirs = resolve_dirs(str(tmp_path / "data"), env={})
+    return SelfhelpApp(fixture_library(), prefs=AppPrefs(dirs, theme)), dirs
+
+
+def _listed(app) -> list[str]:  # type: ignore[no-untyped-def]
+    options = app.screen.query_one("#guide-list", OptionList)
+    return [str(options.get_option_at_index(i).id) for i in range(options.option_count)]
+
+
+# --- help overlay ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "keys", [[], ["enter"], ["enter", "1", "2"]], ids=["home", "walk", "outcome"]
+)
+@pytest.mark.parametrize("opener", ["f1", "question_mark"])
+async def test_help_lists_every_binding_of_the_screen_it_was_opened_on(keys, opener) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press(*keys)
+        await pilot.pause()
+        screen = app.screen
+        if opener == "question_mark" and screen_name(app) == "HomeScreen":
+            # On home, `?` is typed into the search box; F1 is the help key there.
+            screen.query_one("#guide-list", OptionList).focus()
+            await pilot.pause()
+            await pilot.press("f1")
+        else:
+            await pilot.press(opener)
+        await pilot.pause()
+        assert screen_name(app) == "HelpScreen"
+        listed = {description for _keys, description in app.screen.keys}
+        keys_listed = {k for keys, _d in app.screen.keys for k in keys.split(", ")}
+        # Every key the screen binds is listed (with what it does there now: a
+        # focused list's own Down beats the screen's).
+        own = [b for bs in screen._bindings.key_to_bindings.values() for b in bs]
+        assert own
+        for binding in own:
+            if not screen.check_action(binding.action.partition("(")[0], ()):
+                continue  # not offered here (copy with no code on the node)
+            shown = binding.key_display or app.get_key_display(binding)
+            assert shown in keys_listed, (shown, keys_listed)
+        assert "Help" in listed and "Quit" in listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+# --- command palette -------------------------------------------------------------
+async def test_palette_offers_open_restart_back_theme_and_quit() -> None:
+    app = make_app(start_guide="printer")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Back", "Restart", "Theme", "Quit", "Open: The printer does not print"):
+            assert wanted in titles
+        await pilot.press("1")  # into the guide
+        assert len(app.screen.walk.stack) == 2
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"restart")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert screen_name(app) == "WalkScreen"
+        assert len(app.screen.walk.stack) == 1
+
+
+async def test_palette_opens_a_guide_by_name() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"first steps")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert screen_name(app) == "WalkScreen"
+        assert app.screen.walk.root.id == "first-steps"
+
+
+# --- code, breadcrumbs, progress -------------------------------------------------
+async def test_c_copies_the_first_code_block_exactly() -> None:
+    app = make_app(start_guide="printer")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("c")  # the first node has no code: nothing copied, a notice
+        await pilot.pause()
+        assert app.clipboard == ""
+        await pilot.press("1")  # queue: inline `lpstat -o` before the fenced block
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == "lpstat -o"
+        assert any("Copied" in n.message for n in app._notifications)
+
+
+def test_breadcrumbs_collapse_from_the_middle_and_keep_the_current_node() -> None:
+    labels = [crumb_label(None, f"Question number {i} about **things**") for i in range(8)]
+    assert labels[0] == "Question number 0 about…"
+    collapsed = collapse_crumbs(labels, 60)
+    assert len(collapsed) <= 60
+    assert collapsed.startswith(labels[0] + " › … › ")
+    assert collapsed.endswith(labels[-1])
+    assert collapse_crumbs(labels[:2], 10) == " › ".join(labels[:2])
+
+
+async def test_walk_shows_breadcrumbs_and_a_tutorial_shows_progress() -> None:
+    app = make_app(start_guide="printer")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#breadcrumbs").display
+        assert not app.screen.query_one("#walk-progress").display
+        await pilot.press("1")
+        await pilot.pause()
+        crumbs = str(app.screen.query_one("#breadcrumbs", Static).render())
+        assert crumbs.startswith("Is the printer switched…") and " › Run `lpstat -o`" in crumbs
+    app = make_app(start_guide="first-steps")
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        bar = app.screen.query_one("#progress", ProgressBar)
+        assert app.screen.query_one("#walk-progress").display
+        step, total = app.screen.walk.step_number()
+        assert (bar.progress, bar.total) == (step, total) and step == 2
+
+
+# --- home: recently used and tags -----------------------------------------------
+async def test_recently_used_guides_come_first_on_the_next_start(tmp_path: Path) -> None:
+    app, _dirs = _app_with_prefs(tmp_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert _listed(app) == ["printer", "first-steps"]  # nothing used yet: no group
+        app.open_guide("first-steps")
+        await pilot.pause()
+    app, _ = _app_with_prefs(tmp_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert _listed(app) == ["None", "recent/first-steps", "None", "printer", "first-steps"]
+        options = app.screen.query_one("#guide-list", OptionList)
+        assert options.highlighted == 1  # the headings are skipped
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.walk.root.id == "first-steps"
+
+
+async def test_ctrl_t_browses_by_tag() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert screen_name(app) == "TagScreen"
+        tags = [t for t, _n in app.screen.tags]
+        assert "hardware" in tags
+        tag_list = app.screen.query_one("#tag-list", OptionList)
+        tag_list.highlighted = tags.index("hardware")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "HomeScreen"
+        assert app.screen.query_one("#search", Input).value == "#hardware"
+        assert _listed(app) == ["None", "printer"]
+        app.screen.query_one("#search", Input).value = "#nosuchtag"
+        await pilot.pause()
+        options = app.screen.query_one("#guide-list", OptionList)
+        assert "No guide is tagged" in str(options.get_option_at_index(0).prompt)
+
+
+# --- themes ------------------------------------------------------------------------
+async def test_the_theme_chosen_is_remembered_in_the_config(tmp_path: Path) -> None:
+    app, dirs = _app_with_prefs(tmp_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "selfhelp-high-contrast" in app.available_themes
+        app.theme = "selfhelp-high-contrast"
+        await pilot.pause()
+    assert load_config(dirs)["theme"] == "selfhelp-high-contrast"
+    app, _ = _app_with_prefs(tmp_path, theme=load_config(dirs)["theme"])
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.theme == "selfhelp-high-contrast"
+
+
+async def test_outcome_offers_another_guide_and_quit() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "1", "2")
+        await pilot.pause()
+        actions = app.screen.query_one("#outcome-actions", OptionList)
+        prompts = [str(actions.get_option_at_index(i).prompt) for i in range(actions.option_count)]
+        assert prompts == ["Start another guide", "Quit"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "HomeScreen"
