@@ -274,7 +274,7 @@ def test_bundled_guide_tests_pass_and_visit_every_node(path: Path) -> None:
     assert guide is not None and guide.tests
     visited: set[str] = set()
     for test in guide.tests:
-        walk = Walk(guide)
+        walk = Walk(guide, builtin_facts=dict(test.facts))
         for answer in test.answers:
             walk.answer(answer)
         visited.update(walk.path)

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from selfhelp_tui.engine import probes
-from selfhelp_tui.engine.probes import (
+from selfhelp_tui import probes
+from selfhelp_tui.probes import (
     OUTPUT_CAP,
     PROBES,
     ProbeResult,
@@ -30,7 +30,7 @@ from selfhelp_tui.engine.probes import (
     parse_size,
     run_probe,
 )
-from selfhelp_tui.engine.redact import DEFAULT_PATTERNS, MARK, redact
+from selfhelp_tui.probes.redact import DEFAULT_PATTERNS, MARK, redact
 
 PY = sys.executable
 

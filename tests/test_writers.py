@@ -30,7 +30,8 @@ OUT_OF_SCHEMA_REACH = {
     "unknown-node", "no-way-out", "unreachable-node", "empty-text", "duplicate-label",
     "single-choice", "confusable-ids", "markdown-unclosed-fence", "markdown-empty-link",
     "no-summary", "no-symptoms", "control-characters", "unknown-guide", "bad-link",
-    "bad-test", "duplicate-id",
+    "bad-test", "duplicate-id", "bad-probe", "run-probe", "unknown-fact", "branch-loop",
+    "bad-pattern",
 }  # fmt: skip
 
 

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from .engine import NEXT_WORD, Session, Walk, WalkError
-from .guides.model import QuestionNode
+from .engine import NEXT_WORD, Session, Walk, WalkError, checking
+from .guides.model import CHECK_FAIL, CHECK_PASS, CheckNode, QuestionNode
 from .guides.text import markdown_to_plain
 from .i18n import _
+from .probes import ProbeResult, needs_consent
 from .texts import fallback_notice, outcome_title
 
 #: Exit code when the walk did not reach an outcome (input or answers ran out).
@@ -36,7 +37,14 @@ class PlainWalker:
         answers: Iterator[str] | None = None,
         out: TextIO | None = None,
         read_line: Callable[[str], str] | None = None,
+        trusted: bool = False,
+        save_report: Callable[[Session], str] | None = None,
     ) -> None:
+        #: Whether the guide comes from a folder the user trusts (commands may be
+        #: offered); built-in probes run either way.
+        self.trusted = trusted
+        #: Saves the session report and returns where (`report` / `s` at a prompt).
+        self.save_report = save_report
         self.session = session
         self.walk: Walk = session.walk
         self.out = out or sys.stdout
@@ -45,6 +53,8 @@ class PlainWalker:
         #: Whether the node shown last fell back to the source language (the notice
         #: is printed when that starts, not again on every node).
         self._fell_back = False
+        #: An answer read ahead (a scripted check's) to be used as the next one.
+        self._pending: str | None = None
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -61,6 +71,9 @@ class PlainWalker:
         return line.rstrip("\r\n")
 
     def _next_answer(self, prompt: str) -> str:
+        if self._pending is not None:
+            answer, self._pending = self._pending, None
+            return answer
         if self._scripted is not None:
             try:
                 answer = next(self._scripted)
@@ -86,6 +99,12 @@ class PlainWalker:
         if notice and not self._fell_back:
             self.say(f"({notice})")
         self._fell_back = notice is not None
+        if node.caution and node.caution.strip():
+            self.say()
+            self.say("!! " + _("CAUTION") + " !!")
+            for line in markdown_to_plain(node.caution).splitlines():
+                self.say("!! " + line)
+            self.say()
         if node.text.strip():
             self.say(markdown_to_plain(node.text))
         if isinstance(node, QuestionNode):
@@ -93,15 +112,102 @@ class PlainWalker:
             for i, choice in enumerate(node.choices, 1):
                 self.say(f"  {i}) {choice.label}")
 
+    def show_fallback(self, node: CheckNode) -> None:
+        self.say(markdown_to_plain(node.fallback_text))
+        self.say()
+        for i, choice in enumerate(node.fallback, 1):
+            self.say(f"  {i}) {choice.label}")
+
+    def _say_result(self, result: ProbeResult) -> None:
+        mark = {"pass": "[PASS]", "fail": "[FAIL]"}.get(result.status, "[??]")
+        self.say(f"{mark} {result.summary}")
+        if result.output.strip():
+            lines = result.output.rstrip().splitlines()
+            for line in lines[:20]:
+                self.say("    | " + line)
+            if len(lines) > 20:
+                more = _("... ({n} more lines in the report)").format(n=len(lines) - 20)
+                self.say("    | " + more)
+
+    def do_check(self, node: CheckNode) -> bool:
+        """Run (or offer) the check here. True when it decided and the walk moved on;
+        False when the fallback question must be answered."""
+        if self.session.check_result() is not None:
+            return False  # checked on this visit already: its fallback is showing
+        self.say(_("Check: {what}").format(what=checking.description(node)))
+        if self._scripted is not None:
+            return self._scripted_check(node)
+        plan = checking.plan(self.session, node, self.trusted)
+        if plan is checking.Plan.FALLBACK:
+            self.say(_("(This guide's folder is not trusted, so its commands are not run.)"))
+            checking.decline(self.session, node, _("not offered: the guide is not trusted"))
+            self.show_fallback(node)
+            return False
+        if plan is checking.Plan.ASK:
+            answer = self._read(
+                _("Run this command? [y = yes, a = all checks of this guide, n = no] > ")
+            )
+            word = (answer or "").strip().casefold()
+            if word in ("a", _("a").casefold()):
+                checking.allow_all(self.session)
+            elif word not in ("y", "yes", _("y").casefold(), _("yes").casefold()):
+                checking.decline(self.session, node, _("declined by the reader"))
+                self.show_fallback(node)
+                return False
+        result = checking.perform(self.session, node)
+        self._say_result(result)
+        if checking.continue_after(self.session, result):
+            return True
+        self.say(_("The check could not decide here; please answer instead:"))
+        self.show_fallback(node)
+        return False
+
+    def _scripted_check(self, node: CheckNode) -> bool:
+        """In --answers, a check takes `pass` or `fail` (what to assume), `check` (run
+        a built-in probe for real; commands are never run unasked), or a fallback
+        answer."""
+        answer = self._next_answer("> ")
+        word = answer.strip().casefold()
+        if word == "check" and not needs_consent(node.probe):
+            result = checking.perform(self.session, node)
+            self._say_result(result)
+            if checking.continue_after(self.session, result):
+                return True
+            self.show_fallback(node)
+            return False
+        if word in (CHECK_PASS, CHECK_FAIL):
+            checking.record(
+                self.session,
+                node,
+                ProbeResult(word, _("given in the answers, not checked")),
+            )
+        else:
+            checking.decline(self.session, node, _("not run in a scripted walk"))
+            self.show_fallback(node)
+        self._pending = answer
+        return False
+
+    def _read(self, prompt: str) -> str | None:
+        try:
+            return self._next_answer(prompt)
+        except EOFError:
+            return None
+
     def run(self, resumed: bool = False) -> PlainResult:
         walk = self.walk
         self.say(f"# {walk.root.title}")
         if resumed:
-            self.say(_("(resumed at step {n})").format(n=len(walk.stack)))
+            self.say(_("(resumed at step {n})").format(n=walk.step))
         self.show_node()
         while not walk.finished:
+            node = walk.node
+            if isinstance(node, CheckNode) and self.do_check(node):
+                self.show_node()
+                continue
             options = walk.options()
-            if options == [NEXT_WORD]:
+            if self.session.needs_acknowledgement():
+                prompt = _("[type 'ack' once you have read the caution, back, quit] > ")
+            elif options == [NEXT_WORD]:
                 prompt = _("[Enter/next, back, quit] > ")
             else:
                 prompt = _("[1-{n}, back, quit] > ").format(n=len(options))
@@ -122,6 +228,13 @@ class PlainWalker:
                     self.say(_("Already at the start."))
                 self.show_node()
                 continue
+            if word in ("report", "s", _("report").casefold()):
+                self._save_report()
+                continue
+            if word in ("ack", _("ack").casefold()) and self.session.needs_acknowledgement():
+                self.session.acknowledge()
+                self.say(_("Caution acknowledged."))
+                continue
             try:
                 self.session.answer(answer)
             except WalkError as exc:
@@ -133,6 +246,17 @@ class PlainWalker:
         self.say(_("Outcome: {outcome}").format(outcome=outcome_title(result)))
         self._notices()
         return PlainResult(self.session, result, 0)
+
+    def _save_report(self) -> None:
+        if self.save_report is None:
+            self.say(_("No session report here."))
+            return
+        try:
+            where = self.save_report(self.session)
+        except OSError as exc:
+            self.say(_("Could not save the report: {error}").format(error=exc))
+            return
+        self.say(_("Report saved: {path}").format(path=where))
 
     def _abandon(self) -> PlainResult:
         self.session.end("abandoned")

@@ -24,6 +24,7 @@ from typing import Any
 
 from .config import write_atomic
 from .engine import Session, SessionObserver, Walk, WalkError
+from .engine.session import builtin_facts
 from .guides.library import Library
 from .i18n import _
 from .paths import Dirs
@@ -47,11 +48,12 @@ class SavedWalk:
     started: str = ""  # ISO time the walk began (shown, never sent)
     flagged: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The step the reader stood on, 1-based, as the walk screen counts (0: unknown).
+    shown_step: int = 0
 
     @property
     def step(self) -> int:
-        """The step the reader stood on, 1-based (as the walk screen counts)."""
-        return len(self.path)
+        return self.shown_step or len(self.path)
 
     @classmethod
     def of(cls, session: Session) -> SavedWalk:
@@ -68,6 +70,7 @@ class SavedWalk:
             ).isoformat(timespec="seconds"),
             flagged=tuple(session.flagged),
             extra={k: v for k, v in session.extra.items() if k in RESUMABLE_EXTRA},
+            shown_step=walk.step,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -82,6 +85,7 @@ class SavedWalk:
             "started": self.started,
             "flagged": list(self.flagged),
             "extra": self.extra,
+            "step": self.shown_step,
         }
 
     @classmethod
@@ -114,6 +118,7 @@ class SavedWalk:
             started=str(data.get("started", "")),
             flagged=tuple(f for f in flagged if isinstance(f, str)),
             extra=extra if isinstance(extra, dict) else {},
+            shown_step=data["step"] if type(data.get("step")) is int else 0,
         )
 
 
@@ -220,7 +225,7 @@ def resume_session(
     if guide.version != saved.guide_version:
         return ResumeProblem(changed, guide.id)
     try:
-        walk = Walk.replay(guide, list(saved.choices), library.get)
+        walk = Walk.replay(guide, list(saved.choices), library.get, builtin_facts())
     except WalkError:
         return ResumeProblem(changed, guide.id)
     if tuple(walk.path) != saved.path or walk.finished:

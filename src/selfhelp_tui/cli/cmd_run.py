@@ -25,7 +25,36 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         metavar="LIST",
         help=_("walk without asking: comma-separated choice numbers, labels or 'next'"),
     )
+    p.add_argument(
+        "--fact",
+        metavar="NAME=VALUE",
+        action="append",
+        type=fact_arg,
+        default=[],
+        help=_(
+            "walk as if fact NAME had VALUE (os=linux; an empty VALUE unsets it), "
+            "to try a guide's branches as on another machine (repeatable)"
+        ),
+    )
+    p.add_argument(
+        "--report",
+        metavar="FILE",
+        help=_("write the session report to FILE when the walk ends"),
+    )
+    p.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help=_("the session report's format (default: markdown)"),
+    )
     p.set_defaults(func=run)
+
+
+def fact_arg(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(_("a fact is NAME=VALUE, such as os=linux"))
+    return name.strip(), value.strip()
 
 
 def wants_plain(args: argparse.Namespace, env: dict[str, str]) -> bool:
@@ -60,23 +89,38 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     guide = find_guide(ctx, args.guide_id)
     if guide is None:
         return 2
+    # --report: the session report is written when the walk ends, in any mode.
+    ctx.report_to = (args.report, args.format) if args.report else None
+    ctx.facts = dict(args.fact)
     if wants_plain(args, dict(os.environ)):
-        return run_plain(guide, ctx, args.answers)
+        return run_plain(guide, ctx, args.answers, args.format)
     from .cmd_tui import start_tui
 
     return start_tui(ctx, guide_id=guide.id, frontend=getattr(args, "frontend", "tui"))
 
 
-def run_plain(guide: Guide, ctx: Context, answers: str | None) -> int:
+def run_plain(
+    guide: Guide,
+    ctx: Context,
+    answers: str | None,
+    report_format: str = "markdown",
+) -> int:
     from ..engine import Session
     from ..plain import PlainWalker, split_answers
 
     # A scripted walk is not a place anyone will come back to.
     ctx.keep_place = answers is None
-    session = Session.start(guide, "plain", ctx.library.get, ctx.observers("plain"))
+    session = Session.start(
+        guide, "plain", ctx.library.get, ctx.observers("plain"), facts=ctx.facts
+    )
     notice = ctx.first_run_notice()
     if notice:
         print(notice, file=sys.stderr)  # the transcript on stdout stays the walk alone
     scripted = iter(split_answers(answers)) if answers is not None else None
-    result = PlainWalker(session, scripted).run()
-    return result.exit_code
+    walker = PlainWalker(
+        session,
+        scripted,
+        trusted=ctx.trusted(guide),
+        save_report=lambda s: ctx.save_report(s, fmt=report_format),
+    )
+    return walker.run().exit_code

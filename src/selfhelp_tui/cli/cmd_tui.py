@@ -119,6 +119,9 @@ def start_tui(
         notice=ctx.first_run_notice(),
         prefs=AppPrefs(ctx.dirs, theme if isinstance(theme, str) else None),
         resume=offer,
+        trusted=ctx.trusted,
+        facts=ctx.facts,
+        save_report=ctx.save_report,
     )
     app.run()
     return app.return_code or 0

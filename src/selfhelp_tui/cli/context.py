@@ -67,6 +67,10 @@ class Context:
     lang: str = field(default_factory=current_language)
     #: Save the walk after every step so it can be resumed (off for scripted walks).
     keep_place: bool = True
+    #: `run --report FILE`: (file, format) of the report written when a walk ends.
+    report_to: tuple[str, str] | None = None
+    #: `run --fact`: facts that override the built-in ones for new walks.
+    facts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
@@ -110,6 +114,8 @@ class Context:
             from ..resume import ResumeKeeper
 
             out.append(ResumeKeeper(self.dirs))
+        if self.report_to is not None:
+            out.append(ReportWriter(self, *self.report_to))
         return out
 
     @property
@@ -144,6 +150,38 @@ class Context:
             "Turn it off: `selfhelp feedback disable`, or `DO_NOT_TRACK=1`."
         ).format(path=db_path(self.dirs))
 
+    # --- technicians: trust and reports ---------------------------------------
+    def trusted(self, guide: Guide) -> bool:
+        """Whether a guide may offer to run commands: the guides shipped with the
+        product, and folders the user listed under `trusted_folders` in the config."""
+        if guide.origin == "bundled":
+            return True
+        from pathlib import Path
+
+        from ..config import load_config
+
+        folders = load_config(self.dirs).get("trusted_folders") or []
+        if guide.path is None or not isinstance(folders, list):
+            return False
+        here = guide.path.resolve()
+        for folder in folders:
+            if isinstance(folder, str) and here.is_relative_to(Path(folder).expanduser().resolve()):
+                return True
+        return False
+
+    def save_report(self, session, path: str | None = None, fmt: str = "markdown") -> str:  # type: ignore[no-untyped-def]
+        """Write the session report (atomically) and return where it went: `path`,
+        or a new file in the data folder's `reports`."""
+        from pathlib import Path
+
+        from ..config import write_atomic
+        from ..engine.report import build_report, default_name, render
+
+        report = build_report(session)
+        target = Path(path) if path else self.dirs.data / "reports" / default_name(report, fmt)
+        write_atomic(target, render(report, fmt).encode("utf-8"))
+        return str(target)
+
 
 def guide_from_arg(ctx: Context, arg: str) -> Guide | None:
     """A guide named by id (from the library) or by a file path; prints why not."""
@@ -166,3 +204,33 @@ def guide_from_arg(ctx: Context, arg: str) -> Guide | None:
 
 def error(message: str) -> None:
     print(_("selfhelp: error: {message}").format(message=message), file=sys.stderr)
+
+
+class ReportWriter:
+    """`--report FILE`: writes the session report when the walk ends (and again if
+    the reader rates it afterwards), in whichever frontend."""
+
+    def __init__(self, ctx: Context, path: str, fmt: str) -> None:
+        self.ctx, self.path, self.fmt = ctx, path, fmt
+        self.notices: list[str] = []
+
+    def on_step(self, session) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    def on_update(self, session) -> None:  # type: ignore[no-untyped-def]
+        if session.ended is not None:
+            self.on_end(session)
+
+    def on_end(self, session) -> None:  # type: ignore[no-untyped-def]
+        try:
+            where = self.ctx.save_report(session, self.path, self.fmt)
+        except OSError as exc:
+            self.notices.append(_("Could not save the report: {error}").format(error=exc))
+            return
+        note = _("Report saved: {path}").format(path=where)
+        if note not in self.notices:
+            self.notices.append(note)
+
+    def drain_notices(self) -> list[str]:
+        notices, self.notices = self.notices, []
+        return notices

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ..guides.model import Guide
-from .walk import Resolver, Walk
+from ..guides.model import CheckNode, Guide
+from ..i18n import _
+from .walk import Resolver, Walk, WalkError
 
 #: Longest duration a record may claim (a walk left open overnight is not data).
 MAX_DURATION_S = 24 * 60 * 60
@@ -63,8 +64,17 @@ class Session:
         frontend: str,
         resolve: Resolver | None = None,
         observers: Iterable[SessionObserver] = (),
+        facts: dict[str, str] | None = None,
     ) -> Session:
-        return cls(Walk(guide, resolve), frontend, list(observers))
+        """`facts` override the built-in ones (an empty value removes one): for
+        scripts, and for walking a guide's branches as on another machine."""
+        known = builtin_facts()
+        for name, value in (facts or {}).items():
+            if value:
+                known[name] = value
+            else:
+                known.pop(name, None)
+        return cls(Walk(guide, resolve, known), frontend, list(observers))
 
     # --- reading ------------------------------------------------------------
     @property
@@ -103,22 +113,75 @@ class Session:
 
     # --- moves (forwarded to the walk, then to observers) --------------------
     def choose(self, index: int) -> None:
+        self._check_caution()
         self.walk.choose(index)
         self._after_move()
 
     def answer(self, answer: int | str) -> None:
+        self._check_caution()
         self.walk.answer(answer)
         self._after_move()
+
+    # --- safety gates ----------------------------------------------------------
+    @property
+    def step_key(self) -> str:
+        """The current visit (its place in the path): results and acknowledgements
+        belong to a visit, so walking back and forth never mixes them up."""
+        return str(len(self.walk.stack) - 1)
+
+    def needs_acknowledgement(self) -> bool:
+        node = self.walk.node
+        return bool(node.caution) and self.step_key not in self.extra.get("acknowledged", {})
+
+    def acknowledge(self) -> None:
+        """The reader has read the caution here (a deliberate key, not Enter)."""
+        if not self.walk.node.caution:
+            return
+        acks: dict[str, str] = self.extra.setdefault("acknowledged", {})
+        acks[self.step_key] = self.walk.position.node_id
+        self._notify("on_update")
+
+    def _check_caution(self) -> None:
+        if self.needs_acknowledgement():
+            raise WalkError(_("read the caution and acknowledge it first"))
+
+    # --- checks ------------------------------------------------------------------
+    def check_result(self) -> dict[str, Any] | None:
+        """What the check at this visit found (see record_check), if it ran."""
+        return self.extra.get("checks", {}).get(self.step_key)
+
+    def record_check(self, result: dict[str, Any]) -> None:
+        """Keep a check's result with this visit, for the screen and the report.
+        Never part of the outcome log (feedback/record.py reads no `extra`)."""
+        if not isinstance(self.walk.node, CheckNode):
+            raise WalkError(_("this is not a check"))
+        self.extra.setdefault("checks", {})[self.step_key] = result
+        self._notify("on_update")
 
     def back(self) -> bool:
         moved = self.walk.back()
         if moved:
+            self._forget_after()
             self._notify("on_step")
         return moved
 
     def restart(self) -> None:
         self.walk.restart()
+        self._forget_after()
         self._notify("on_step")
+
+    def _forget_after(self) -> None:
+        """Results and acknowledgements of visits undone by back/restart are gone,
+        and a check stepped back onto runs again (the reader may have fixed
+        something): the next visit checks (and asks) afresh."""
+        here = len(self.walk.stack) - 1
+        for key, keep_here in (("checks", False), ("acknowledged", True)):
+            kept = self.extra.get(key)
+            if kept:
+                for step in [
+                    k for k in kept if int(k) > here or (int(k) == here and not keep_here)
+                ]:
+                    del kept[step]
 
     def _after_move(self) -> None:
         self._notify("on_step")
@@ -171,3 +234,10 @@ class Session:
             handler = getattr(observer, event, None)
             if handler is not None:
                 handler(self)
+
+
+def builtin_facts() -> dict[str, str]:
+    """Facts every walk starts with: today only the OS (linux, macos, windows)."""
+    from ..probes import current_os
+
+    return {"os": current_os()}

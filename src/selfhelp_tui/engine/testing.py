@@ -31,9 +31,15 @@ def follow_path(walk: Walk, node_ids: list[str] | tuple[str, ...]) -> None:
     """Walk to each node in turn (the first is the start): whichever choice leads
     there is taken. Raises WalkError when no choice does."""
     ids = list(node_ids)
+    #: Nodes the walk went through on its own (branches) since the last choice: a
+    #: path may name them or leave them out.
+    passed = walk.path[1:]
     if ids and ids[0] == walk.path[0]:
         ids = ids[1:]
     for target in ids:
+        if passed and target == passed[0]:
+            passed.pop(0)
+            continue
         options = walk.node.links()
         wanted = [
             i
@@ -43,7 +49,9 @@ def follow_path(walk: Walk, node_ids: list[str] | tuple[str, ...]) -> None:
         ]
         if not wanted:
             raise WalkError(f"no choice of '{walk.path[-1]}' leads to '{target}'")
+        before = len(walk.path)
         walk.choose(wanted[0])
+        passed = walk.path[before + 1 :]
 
 
 def _external_label(split: tuple[str, str | None], walk: Walk) -> str:
@@ -52,7 +60,12 @@ def _external_label(split: tuple[str, str | None], walk: Walk) -> str:
 
 
 def run_test(guide: Guide, test: GuideTest, resolve: Resolver | None = None) -> TestResult:
-    walk = Walk(guide, resolve)
+    try:
+        # A test's facts (`facts: {os: linux}`) stand in for the machine's, so a
+        # guide that branches on them tests the same everywhere.
+        walk = Walk(guide, resolve, dict(test.facts))
+    except WalkError as exc:
+        return TestResult(guide.id, test, False, [guide.start], str(exc))
     try:
         if test.path:
             follow_path(walk, test.path)

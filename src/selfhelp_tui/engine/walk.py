@@ -12,7 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..guides.model import Guide, Node, OutcomeNode, QuestionNode, StepNode
+from ..guides.model import (
+    CHECK_FAIL,
+    CHECK_PASS,
+    BranchNode,
+    CheckNode,
+    Guide,
+    Node,
+    OutcomeNode,
+    QuestionNode,
+    StepNode,
+)
 from ..i18n import _
 
 #: Turns a guide id into a loaded guide (for `guide:` links); None when unknown.
@@ -33,13 +43,26 @@ class Position:
 
 
 class Walk:
-    def __init__(self, guide: Guide, resolve: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        guide: Guide,
+        resolve: Resolver | None = None,
+        builtin_facts: dict[str, str] | None = None,
+        *,
+        follow: bool = True,
+    ) -> None:
         self.root = guide
         self._guides: dict[str, Guide] = {guide.id: guide}
         self._resolve = resolve
+        #: Facts known without asking (the OS); answers and checks add theirs.
+        self.builtin_facts = dict(builtin_facts or {})
         self.stack: list[Position] = [Position(guide.id, guide.start)]
         #: The index of the option taken at each move (len == len(stack) - 1).
         self.choices: list[int] = []
+        if follow:
+            self._follow_auto()
+        #: Where the walk begins once the start's branches are followed.
+        self._start_len = len(self.stack)
 
     # --- where we are -------------------------------------------------------
     @property
@@ -70,7 +93,27 @@ class Walk:
 
     @property
     def at_start(self) -> bool:
-        return len(self.stack) == 1
+        return len(self.stack) <= self._start_len
+
+    @property
+    def step(self) -> int:
+        """The reader's step number, 1-based: nodes shown so far (branches are not)."""
+        return sum(1 for p in self.stack if not self._guides[p.guide_id].nodes[p.node_id].is_auto)
+
+    def facts(self) -> dict[str, str]:
+        """What the walk knows: built-in facts, then the `set:` of every answer
+        taken and the result of every check, later ones winning."""
+        facts = dict(self.builtin_facts)
+        for position, index in zip(self.stack, self.choices, strict=False):
+            node = self._guides[position.guide_id].nodes[position.node_id]
+            if isinstance(node, QuestionNode):
+                facts.update(node.choices[index].sets)
+            elif isinstance(node, CheckNode):
+                if index < 2:
+                    facts[node.id] = CHECK_PASS if index == 0 else CHECK_FAIL
+                else:
+                    facts.update(node.fallback[index - 2].sets)
+        return facts
 
     @property
     def path(self) -> list[str]:
@@ -81,12 +124,16 @@ class Walk:
         ]
 
     def options(self) -> list[str]:
-        """What the reader can pick here: choice labels, or one 'next' for a step."""
+        """What the reader can pick here: choice labels, or one 'next' for a step.
+        At a check these are its fallback answers (the probe's own result is
+        taken with `choose(0)` for pass, `choose(1)` for fail)."""
         node = self.node
         if isinstance(node, QuestionNode):
             return [c.label for c in node.choices]
         if isinstance(node, StepNode):
             return [NEXT_WORD]
+        if isinstance(node, CheckNode):
+            return [c.label for c in node.fallback]
         return []
 
     def step_number(self) -> tuple[int, int] | None:
@@ -108,7 +155,23 @@ class Walk:
         links = node.links()
         if not 0 <= index < len(links):
             raise WalkError(_("there is no choice {n} here").format(n=index + 1))
-        link = links[index]
+        self._take(index)
+        self._follow_auto()
+        return self.node
+
+    def _follow_auto(self) -> None:
+        """Follow branch nodes at once: the reader never stands on one."""
+        for _step in range(10_000):  # a loop of branches is a guide error, not a hang
+            node = self.node
+            if not isinstance(node, BranchNode):
+                return
+            self._take(node.route(self.facts()))
+        raise WalkError(_("the branches of this guide go round in a circle"))
+
+    def _take(self, index: int) -> None:
+        """Append the position option `index` leads to, following nothing."""
+        node = self.node
+        link = node.links()[index]
         guide = self.guide
         if link.is_external:
             guide_id, node_id = link.split_external()
@@ -124,13 +187,14 @@ class Walk:
             position = Position(guide.id, link.target)
         self.stack.append(position)
         self.choices.append(index)
-        return self.node
 
     def answer(self, answer: int | str) -> Node:
         """Take an answer as typed or scripted: a 1-based number, a label, or `next`."""
         return self.choose(self.resolve_answer(answer))
 
     def resolve_answer(self, answer: int | str) -> int:
+        if isinstance(self.node, CheckNode):
+            return self._resolve_check_answer(answer)
         options = self.options()
         if not options:
             raise WalkError(_("the walk is finished"))
@@ -164,17 +228,44 @@ class Walk:
             return folded.index(text.casefold())
         raise WalkError(_("'{answer}' is not one of the choices here").format(answer=text))
 
+    def _resolve_check_answer(self, answer: int | str) -> int:
+        """At a check: `pass` / `fail` (what the probe said, in scripts and guide
+        tests), or one of the fallback answers by number or label."""
+        word = answer.strip().casefold() if isinstance(answer, str) else None
+        if word in (CHECK_PASS, CHECK_FAIL):
+            return 0 if word == CHECK_PASS else 1
+        options = self.options()
+        if isinstance(answer, int) and not isinstance(answer, bool):
+            if 1 <= answer <= len(options):
+                return answer + 1
+            raise WalkError(
+                _("there is no choice {n} here (1-{count})").format(n=answer, count=len(options))
+            )
+        text = str(answer).strip()
+        if text.isdigit():
+            return self._resolve_check_answer(int(text))
+        folded = [o.casefold() for o in options]
+        if text.casefold() in folded:
+            return folded.index(text.casefold()) + 2
+        raise WalkError(
+            _("'{answer}' is not one of the choices here (or pass, fail)").format(answer=text)
+        )
+
     def back(self) -> bool:
-        """Return to the previous node; False (and nothing changes) at the start."""
-        if len(self.stack) == 1:
+        """Return to the previous node a reader stood on (branches are passed
+        over); False (and nothing changes) at the start."""
+        if self.at_start:
             return False
         self.stack.pop()
         self.choices.pop()
+        while len(self.stack) > self._start_len and self.node.is_auto:
+            self.stack.pop()
+            self.choices.pop()
         return True
 
     def restart(self) -> None:
-        del self.stack[1:]
-        self.choices.clear()
+        del self.stack[self._start_len :]
+        del self.choices[self._start_len - 1 :]
 
     def _guide(self, guide_id: str) -> Guide:
         if guide_id not in self._guides:
@@ -195,10 +286,22 @@ class Walk:
         }
 
     @classmethod
-    def replay(cls, guide: Guide, choices: list[int], resolve: Resolver | None = None) -> Walk:
-        """Rebuild a walk by taking the same options again; raises WalkError if the
-        guide no longer allows them."""
-        walk = cls(guide, resolve)
+    def replay(
+        cls,
+        guide: Guide,
+        choices: list[int],
+        resolve: Resolver | None = None,
+        builtin_facts: dict[str, str] | None = None,
+    ) -> Walk:
+        """Rebuild a walk by taking the same options again, branches included (so
+        the result is the walk that was saved, even where facts differ now);
+        raises WalkError if the guide no longer allows them."""
+        walk = cls(guide, resolve, builtin_facts, follow=False)
         for index in choices:
-            walk.choose(index)
+            if walk.node.is_outcome or not 0 <= index < len(walk.node.links()):
+                raise WalkError(_("there is no choice {n} here").format(n=index + 1))
+            walk._take(index)
+        start = cls(guide, resolve, builtin_facts)
+        walk._start_len = start._start_len
+        walk._follow_auto()
         return walk

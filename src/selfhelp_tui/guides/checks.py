@@ -10,7 +10,15 @@ import re
 from collections import defaultdict, deque
 
 from .diagnostics import Pos, Reporter, did_you_mean
-from .model import TUTORIAL_END, Guide, QuestionNode
+from .model import (
+    BUILTIN_FACTS,
+    TUTORIAL_END,
+    BranchNode,
+    CheckNode,
+    Choice,
+    Guide,
+    QuestionNode,
+)
 
 _FENCE_LINE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _EMPTY_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*\)")
@@ -24,6 +32,10 @@ def check_guide(guide: Guide, rep: Reporter) -> None:
     _check_confusable_ids(guide, rep)
     _check_metadata(guide, rep)
     _check_tests(guide, rep)
+    _check_probes(guide, rep)
+    _check_facts(guide, rep)
+    _check_branch_loops(guide, rep)
+    _check_redact(guide, rep)
 
 
 def _node_ids(guide: Guide) -> list[str]:
@@ -128,10 +140,25 @@ def _check_nodes(guide: Guide, rep: Reporter) -> None:
             continue
         text_pos = node.field_pos.get("text", node.pos)
         if not node.text.strip():
-            rep.error(text_pos, "empty-text", f"node '{node_id}' has no text")
+            if not isinstance(node, (CheckNode, BranchNode)):  # their text is optional
+                rep.error(text_pos, "empty-text", f"node '{node_id}' has no text")
         else:
             _check_markdown(node.text, text_pos, node_id, rep)
+        if node.caution is not None:
+            caution_pos = node.field_pos.get("caution", node.pos)
+            if not node.caution.strip():
+                rep.error(caution_pos, "empty-text", f"the caution of '{node_id}' is empty")
+            else:
+                _check_markdown(node.caution, caution_pos, node_id, rep)
+        if isinstance(node, CheckNode):
+            _check_labels(node_id, node.fallback, rep)
+            fallback_pos = node.field_pos.get("fallback", node.pos)
+            if not node.fallback_text.strip():
+                rep.error(fallback_pos, "empty-text", f"the fallback of '{node_id}' has no text")
+            else:
+                _check_markdown(node.fallback_text, fallback_pos, node_id, rep)
         if isinstance(node, QuestionNode):
+            _check_labels(node_id, node.choices, rep)
             if len(node.choices) == 1:
                 rep.warning(
                     node.field_pos.get("choices", node.pos),
@@ -139,20 +166,101 @@ def _check_nodes(guide: Guide, rep: Reporter) -> None:
                     f"question '{node_id}' has only one choice",
                     "use a step instead, or add the other answers",
                 )
-            seen: dict[str, int] = {}
-            for choice in node.choices:
-                label = choice.label.strip()
-                if not label:
-                    rep.error(choice.pos, "empty-text", f"a choice of '{node_id}' has no label")
-                elif label.casefold() in seen:
+
+
+def _check_labels(node_id: str, choices: list[Choice], rep: Reporter) -> None:
+    seen: dict[str, int] = {}
+    for choice in choices:
+        label = choice.label.strip()
+        if not label:
+            rep.error(choice.pos, "empty-text", f"a choice of '{node_id}' has no label")
+        elif label.casefold() in seen:
+            rep.error(
+                choice.pos,
+                "duplicate-label",
+                f"the label '{label}' is used twice in '{node_id}' "
+                f"(first at line {seen[label.casefold()]})",
+            )
+        else:
+            seen[label.casefold()] = choice.pos.line
+
+
+def _check_probes(guide: Guide, rep: Reporter) -> None:
+    from ..probes import needs_consent, param_errors
+
+    for node_id, node in guide.nodes.items():
+        if not isinstance(node, CheckNode) or not node.probe:
+            continue
+        where = node.field_pos.get("with", node.field_pos.get("probe", node.pos))
+        for problem in param_errors(node.probe, node.params):
+            rep.error(where, "bad-probe", f"check '{node_id}': {problem}")
+        if needs_consent(node.probe):
+            command = node.params.get("command")
+            shown = " ".join(map(str, command)) if isinstance(command, list) else "?"
+            rep.warning(
+                node.field_pos.get("probe", node.pos),
+                "run-probe",
+                f"check '{node_id}' runs a command on the reader's machine: {shown}",
+                "it runs only from trusted guide folders and after the reader agrees; "
+                "prefer a built-in probe where one does the job",
+            )
+
+
+def _check_facts(guide: Guide, rep: Reporter) -> None:
+    """A `when` may only test facts something sets: a choice's or fallback's
+    `set:`, a check (its node id: pass or fail), or a built-in fact."""
+    known: set[str] = set(BUILTIN_FACTS)
+    for node_id, node in guide.nodes.items():
+        if isinstance(node, CheckNode):
+            known.add(node_id)
+        for choice in getattr(node, "choices", []) + getattr(node, "fallback", []):
+            known.update(name for name, _value in choice.sets)
+    for node_id, node in guide.nodes.items():
+        if not isinstance(node, BranchNode):
+            continue
+        for case in node.cases:
+            for name, _value in case.when:
+                if name not in known:
                     rep.error(
-                        choice.pos,
-                        "duplicate-label",
-                        f"the label '{label}' is used twice in question '{node_id}' "
-                        f"(first at line {seen[label.casefold()]})",
+                        case.pos,
+                        "unknown-fact",
+                        f"branch '{node_id}' tests the fact '{name}', which nothing sets",
+                        did_you_mean(name, sorted(known)),
                     )
-                else:
-                    seen[label.casefold()] = choice.pos.line
+
+
+def _check_branch_loops(guide: Guide, rep: Reporter) -> None:
+    """Branches that lead only to each other would route forever."""
+    branches = {i: n for i, n in guide.nodes.items() if isinstance(n, BranchNode)}
+    reported: set[str] = set()
+    for start in branches:
+        seen: list[str] = []
+        stack = [start]
+        while stack:
+            node_id = stack.pop()
+            if node_id in seen:
+                continue
+            seen.append(node_id)
+            for link in branches[node_id].links():
+                if link.target == start and start not in reported:
+                    reported.update(seen)  # one report per loop, on its first branch
+                    rep.error(
+                        branches[start].pos,
+                        "branch-loop",
+                        f"branch '{start}' can lead back to itself through branches only",
+                        "put a question or a step on the way round",
+                    )
+                elif link.target in branches:
+                    stack.append(link.target)
+
+
+def _check_redact(guide: Guide, rep: Reporter) -> None:
+    where = guide.key_pos.get("redact@value", guide.key_pos.get("redact", Pos()))
+    for pattern in guide.redact:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            rep.error(where, "bad-pattern", f"redact pattern '{pattern}' is not valid: {exc}")
 
 
 def _check_markdown(text: str, pos: Pos, node_id: str, rep: Reporter) -> None:

@@ -21,6 +21,7 @@ from .model import (
     Node,
     OutcomeNode,
     StepNode,
+    facts_of,
     guide_spec,
 )
 from .spec import Rec
@@ -126,6 +127,7 @@ def _build(rec: Rec, rep: Reporter, path: Path, origin: str) -> Guide | None:
                 step.pos,
                 title=step.get("title"),
                 next=Link(nxt, step.pos),
+                caution=step.get("caution"),
             )
             node.field_pos = dict(step.value_pos)
             nodes[step_id] = node
@@ -141,6 +143,7 @@ def _build(rec: Rec, rep: Reporter, path: Path, origin: str) -> Guide | None:
             t.get("node"),
             t.pos,
             tuple(t.get("path", [])),
+            tuple(facts_of(t.get("facts")).items()),
         )
         for t in rec.get("tests", [])
     )
@@ -156,6 +159,7 @@ def _build(rec: Rec, rep: Reporter, path: Path, origin: str) -> Guide | None:
         symptoms=tuple(rec.get("symptoms", [])),
         lang=rec.get("lang", "en"),
         tests=tests,
+        redact=tuple(rec.get("redact", [])),
         path=path,
         origin=origin,
         key_pos={**rec.key_pos, **{f"{k}@value": v for k, v in rec.value_pos.items()}},

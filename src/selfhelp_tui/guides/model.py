@@ -7,6 +7,7 @@ work from `NODE_TYPES`, so a new node type is one local change here.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,6 +23,7 @@ from .spec import (
     ListOf,
     MapOf,
     NodeId,
+    Params,
     Rec,
     Record,
     Str,
@@ -70,11 +72,68 @@ class Link:
         return guide_id, node or None
 
 
+#: Facts a choice or a check records for `branch` nodes: `set: {printer: usb}`.
+FACT_NAME = r"^[a-z][a-z0-9_-]*$"
+FACTS = MapOf(
+    Str(description="The value the fact takes.", lenient=True),
+    key=Str(
+        description="A fact name.",
+        pattern=FACT_NAME,
+        pattern_help="use lower-case letters, digits, - and _",
+    ),
+    description="Facts to record (name: value), for `branch` nodes to route on.",
+    key_noun="fact name",
+    item_noun="fact",
+)
+#: Facts every walk knows without being told (the values a `when` may test).
+BUILTIN_FACTS = ("os",)
+
+
+def facts_of(checked: dict[str, tuple[Pos, Any]] | None) -> dict[str, str]:
+    return {k: str(v) for k, (_pos, v) in (checked or {}).items()}
+
+
 @dataclass(frozen=True)
 class Choice:
     label: str
     next: Link
     pos: Pos
+    #: Facts this answer records (`set:`), for `branch` nodes.
+    sets: tuple[tuple[str, str], ...] = ()
+
+
+CHOICE = Record(
+    description="One answer the reader can pick.",
+    noun="choice",
+    fields=(
+        Field("label", Str(description="The answer as shown.", lenient=True), required=True),
+        Field("next", NEXT, required=True),
+        Field("set", FACTS),
+    ),
+)
+
+
+def build_choices(recs: list[Rec]) -> list[Choice]:
+    return [
+        Choice(
+            c.get("label", ""),
+            Link(c.get("next", ""), c.where("next")),
+            c.pos,
+            tuple(facts_of(c.get("set")).items()),
+        )
+        for c in recs
+        if "label" in c.values and "next" in c.values
+    ]
+
+
+CAUTION = Str(
+    description=(
+        'A safety warning shown set apart ("Unplug the mains cable first"); the walk '
+        "goes on only after the reader acknowledges it."
+    ),
+    markdown=True,
+    lenient=True,
+)
 
 
 @dataclass
@@ -87,6 +146,8 @@ class Node:
     title: str | None = None
     #: Where each key of the node was written (for diagnostics).
     field_pos: dict[str, Pos] = field(default_factory=dict, repr=False, compare=False)
+    #: A safety warning the reader must acknowledge before going on.
+    caution: str | None = None
 
     type: ClassVar[str]
     spec: ClassVar[Record]
@@ -98,6 +159,31 @@ class Node:
     @property
     def is_outcome(self) -> bool:
         return False
+
+    @property
+    def is_auto(self) -> bool:
+        """Decided by the engine alone, never shown (a `branch`)."""
+        return False
+
+    def strings(self) -> list[tuple[str, str, Pos]]:
+        """Every text a reader sees here, keyed for translation files: (key, text,
+        where written). A node type with more text adds its own."""
+        out: list[tuple[str, str, Pos]] = []
+        if self.title:
+            out.append(("title", self.title, self.field_pos.get("title", self.pos)))
+        if self.text.strip():
+            # `text: |` ends with a newline; translators should not have to copy it.
+            out.append(("text", self.text.rstrip("\n"), self.field_pos.get("text", self.pos)))
+        if self.caution and self.caution.strip():
+            out.append(
+                ("caution", self.caution.rstrip("\n"), self.field_pos.get("caution", self.pos))
+            )
+        return out
+
+    def translated(self, texts: dict[str, str]) -> Node:
+        """This node with the texts of `strings()` replaced (same keys)."""
+        changes: dict[str, Any] = {k: texts[k] for k in ("title", "text", "caution") if k in texts}
+        return dataclasses.replace(self, **changes)
 
     @classmethod
     def build(cls, node_id: str, rec: Rec) -> Node:  # pragma: no cover - per type
@@ -118,18 +204,7 @@ class QuestionNode(Node):
             Field(
                 "choices",
                 ListOf(
-                    Record(
-                        description="One answer the reader can pick.",
-                        noun="choice",
-                        fields=(
-                            Field(
-                                "label",
-                                Str(description="The answer as shown.", lenient=True),
-                                required=True,
-                            ),
-                            Field("next", NEXT, required=True),
-                        ),
-                    ),
+                    CHOICE,
                     description="The answers, in the order shown (digits 1-9 pick them).",
                     min_items=1,
                 ),
@@ -141,14 +216,24 @@ class QuestionNode(Node):
     def links(self) -> list[Link]:
         return [c.next for c in self.choices]
 
+    def strings(self) -> list[tuple[str, str, Pos]]:
+        return super().strings() + [
+            (f"choices/{i}/label", c.label, c.pos) for i, c in enumerate(self.choices)
+        ]
+
+    def translated(self, texts: dict[str, str]) -> Node:
+        node = super().translated(texts)
+        choices = [
+            dataclasses.replace(c, label=texts.get(f"choices/{i}/label", c.label))
+            for i, c in enumerate(self.choices)
+        ]
+        return dataclasses.replace(node, choices=choices)
+
     @classmethod
     def build(cls, node_id: str, rec: Rec) -> Node:
-        choices = [
-            Choice(c.get("label", ""), Link(c.get("next", ""), c.where("next")), c.pos)
-            for c in rec.get("choices", [])
-            if "label" in c.values and "next" in c.values
-        ]
-        return cls(node_id, rec.get("text", ""), rec.pos, choices=choices)
+        return cls(
+            node_id, rec.get("text", ""), rec.pos, choices=build_choices(rec.get("choices", []))
+        )
 
 
 @dataclass
@@ -162,6 +247,7 @@ class StepNode(Node):
         passthrough=("type",),
         fields=(
             Field("text", Text("What to do, in Markdown."), required=True),
+            Field("caution", CAUTION),
             Field("next", NEXT, required=True),
         ),
     )
@@ -172,7 +258,7 @@ class StepNode(Node):
     @classmethod
     def build(cls, node_id: str, rec: Rec) -> Node:
         nxt = Link(rec.get("next"), rec.where("next")) if "next" in rec.values else None
-        return cls(node_id, rec.get("text", ""), rec.pos, next=nxt)
+        return cls(node_id, rec.get("text", ""), rec.pos, next=nxt, caution=rec.get("caution"))
 
 
 @dataclass
@@ -205,7 +291,208 @@ class OutcomeNode(Node):
         return cls(node_id, rec.get("text", ""), rec.pos, result=rec.get("result", "resolved"))
 
 
-NODE_TYPES: dict[str, type[Node]] = {t.type: t for t in (QuestionNode, StepNode, OutcomeNode)}
+def _probe_names() -> tuple[str, ...]:
+    from ..probes import PROBES  # the registry of probes (no I/O on import)
+
+    return tuple(PROBES)
+
+
+#: Scripted answers at a check node: what the probe would have said.
+CHECK_PASS, CHECK_FAIL = "pass", "fail"
+
+
+@dataclass
+class CheckNode(Node):
+    """Looks at the machine (probes/) and goes on by the result. When the
+    probe cannot decide here (not available, declined, timed out) the reader
+    answers the fallback question instead: a walk never stops on a probe.
+
+    Its options, in order: pass, fail, then the fallback's choices."""
+
+    probe: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    on_pass: Link | None = None
+    on_fail: Link | None = None
+    fallback_text: str = ""
+    fallback: list[Choice] = field(default_factory=list)
+
+    type: ClassVar[str] = "check"
+    spec: ClassVar[Record] = Record(
+        description="Checks the machine itself and branches on the result.",
+        noun="check",
+        passthrough=("type",),
+        fields=(
+            Field("text", Text("What is checked and why, in Markdown (optional).")),
+            Field(
+                "probe",
+                Enum(_probe_names(), description="What to look at (see docs/guide-format.md)."),
+                required=True,
+            ),
+            Field("with", Params(description="The probe's parameters."), default=dict),
+            Field("pass", NEXT, required=True),
+            Field("fail", NEXT, required=True),
+            Field(
+                "fallback",
+                Record(
+                    description=(
+                        "The question for the reader when the probe cannot run here, "
+                        "was declined or timed out."
+                    ),
+                    noun="fallback",
+                    fields=(
+                        Field("text", Text("The question, in Markdown."), required=True),
+                        Field(
+                            "choices",
+                            ListOf(CHOICE, description="The answers.", min_items=1),
+                            required=True,
+                        ),
+                    ),
+                ),
+                required=True,
+            ),
+        ),
+    )
+
+    def links(self) -> list[Link]:
+        head = [link for link in (self.on_pass, self.on_fail) if link is not None]
+        return head + [c.next for c in self.fallback]
+
+    def strings(self) -> list[tuple[str, str, Pos]]:
+        pos = self.field_pos.get("fallback", self.pos)
+        out = super().strings()
+        if self.fallback_text.strip():
+            out.append(("fallback/text", self.fallback_text.rstrip("\n"), pos))
+        return out + [
+            (f"fallback/choices/{i}/label", c.label, c.pos) for i, c in enumerate(self.fallback)
+        ]
+
+    def translated(self, texts: dict[str, str]) -> Node:
+        node = super().translated(texts)
+        fallback = [
+            dataclasses.replace(c, label=texts.get(f"fallback/choices/{i}/label", c.label))
+            for i, c in enumerate(self.fallback)
+        ]
+        return dataclasses.replace(
+            node,
+            fallback_text=texts.get("fallback/text", self.fallback_text),
+            fallback=fallback,
+        )
+
+    @classmethod
+    def build(cls, node_id: str, rec: Rec) -> Node:
+        def link(key: str) -> Link | None:
+            return Link(rec.get(key), rec.where(key)) if key in rec.values else None
+
+        fallback: Rec | None = rec.get("fallback")
+        return cls(
+            node_id,
+            rec.get("text", "") or "",
+            rec.pos,
+            probe=rec.get("probe", ""),
+            params=dict(rec.get("with") or {}),
+            on_pass=link("pass"),
+            on_fail=link("fail"),
+            fallback_text=fallback.get("text", "") if fallback else "",
+            fallback=build_choices(fallback.get("choices", [])) if fallback else [],
+        )
+
+
+@dataclass(frozen=True)
+class Case:
+    when: tuple[tuple[str, str], ...]
+    next: Link
+    pos: Pos
+
+    def matches(self, facts: dict[str, str]) -> bool:
+        return all(facts.get(name) == value for name, value in self.when)
+
+
+@dataclass
+class BranchNode(Node):
+    """Routes by facts, declaratively: the first case whose every `when` fact has
+    the given value, else `default`. No expression language, nothing evaluated.
+    The reader never sees it; the engine follows it at once."""
+
+    cases: list[Case] = field(default_factory=list)
+    default: Link | None = None
+
+    type: ClassVar[str] = "branch"
+    spec: ClassVar[Record] = Record(
+        description="Goes on by facts (the OS, answers and check results so far).",
+        noun="branch",
+        passthrough=("type",),
+        fields=(
+            Field("text", Text("A note for writers; never shown.")),
+            Field(
+                "cases",
+                ListOf(
+                    Record(
+                        description="Where to go when every fact has the value given.",
+                        noun="case",
+                        fields=(
+                            Field(
+                                "when",
+                                MapOf(
+                                    Str(description="The value the fact must have.", lenient=True),
+                                    key=Str(
+                                        description="A fact name.",
+                                        pattern=FACT_NAME,
+                                        pattern_help="use lower-case letters, digits, - and _",
+                                    ),
+                                    description="Facts and the values they must have.",
+                                    min_items=1,
+                                    key_noun="fact name",
+                                    item_noun="fact",
+                                ),
+                                required=True,
+                            ),
+                            Field("next", NEXT, required=True),
+                        ),
+                    ),
+                    description="Tried in order; the first that matches is taken.",
+                    min_items=1,
+                ),
+                required=True,
+            ),
+            Field("default", NEXT, required=True),
+        ),
+    )
+
+    @property
+    def is_auto(self) -> bool:
+        return True
+
+    def strings(self) -> list[tuple[str, str, Pos]]:
+        return []  # never shown
+
+    def links(self) -> list[Link]:
+        return [c.next for c in self.cases] + ([self.default] if self.default else [])
+
+    def route(self, facts: dict[str, str]) -> int:
+        """The index of the link to take."""
+        for i, case in enumerate(self.cases):
+            if case.matches(facts):
+                return i
+        return len(self.cases)
+
+    @classmethod
+    def build(cls, node_id: str, rec: Rec) -> Node:
+        cases = [
+            Case(
+                tuple(facts_of(c.get("when")).items()), Link(c.get("next"), c.where("next")), c.pos
+            )
+            for c in rec.get("cases", [])
+            if "when" in c.values and "next" in c.values
+        ]
+        default = (
+            Link(rec.get("default"), rec.where("default")) if "default" in rec.values else None
+        )
+        return cls(node_id, rec.get("text", "") or "", rec.pos, cases=cases, default=default)
+
+
+NODE_TYPES: dict[str, type[Node]] = {
+    t.type: t for t in (QuestionNode, StepNode, CheckNode, BranchNode, OutcomeNode)
+}
 
 TUTORIAL_STEP = Record(
     description="One step of a tutorial.",
@@ -214,6 +501,7 @@ TUTORIAL_STEP = Record(
         Field("id", NodeId("An optional id for the step (default: step-N)."), required=False),
         Field("title", Str(description="The step's heading.", lenient=True), required=True),
         Field("text", Text("The step's content, in Markdown."), required=True),
+        Field("caution", CAUTION),
     ),
 )
 
@@ -257,6 +545,7 @@ GUIDE_TEST = Record(
             Enum(OUTCOMES, description="The outcome the answers must reach."),
         ),
         Field("node", NodeId("The node the answers must stop on."), required=False),
+        Field("facts", FACTS),
     ),
 )
 
@@ -345,6 +634,17 @@ def guide_spec() -> Record:
                 ),
                 default=list,
             ),
+            Field(
+                "redact",
+                ListOf(
+                    Str(description="A regular expression; group 1, if any, is what is hidden."),
+                    description=(
+                        "More secrets to hide from check output in the session report, "
+                        "besides the built-in patterns (tokens, passwords, keys)."
+                    ),
+                ),
+                default=list,
+            ),
         ),
     )
 
@@ -374,6 +674,8 @@ class GuideTest:
     node: str | None
     pos: Pos
     path: tuple[str, ...] = ()
+    #: Facts the test walks with (instead of the machine's), e.g. os: linux.
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -389,6 +691,8 @@ class Guide:
     symptoms: tuple[str, ...] = ()
     lang: str = "en"
     tests: tuple[GuideTest, ...] = ()
+    #: Extra secret patterns for check output (`redact:`).
+    redact: tuple[str, ...] = ()
     path: Path | None = None
     #: Where the guide came from: "bundled", "user", or the folder it was found in.
     origin: str = ""

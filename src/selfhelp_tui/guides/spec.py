@@ -394,3 +394,50 @@ class MapOf(Spec):
             "additionalProperties": self.value.json_schema(),
             "minProperties": self.min_items,
         }
+
+
+@dataclass
+class Params(Spec):
+    """Free-form parameters (a probe's `with:`): names to scalars or lists of
+    scalars. What each probe accepts is checked later, by the probe registry."""
+
+    description: str = ""
+
+    def _scalar(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if isinstance(value, YScalar) and value.kind in ("str", "int", "float", "bool"):
+            if value.kind == "str":
+                text, removed = clean_text(value.value)
+                if removed:
+                    rep.warning(
+                        value.pos,
+                        "control-characters",
+                        f"{where} contains control characters or escape sequences; "
+                        "they were removed",
+                    )
+                return text
+            return value.value
+        return self._type_error(value, rep, where, "a string, a number, true/false or a list")
+
+    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+        if not isinstance(value, YMap):
+            return self._type_error(value, rep, where, "a mapping of parameter names to values")
+        out: dict[str, Any] = {}
+        for key, item in value.items.items():
+            name = f"'{key}' of {where}"
+            if isinstance(item, YSeq):
+                items = [self._scalar(v, rep, name) for v in item.items]
+                if all(v is not INVALID for v in items):
+                    out[key] = items
+            else:
+                checked = self._scalar(item, rep, name)
+                if checked is not INVALID:
+                    out[key] = checked
+        return out
+
+    def json_schema(self) -> dict[str, Any]:
+        scalar = {"type": ["string", "number", "boolean"]}
+        return {
+            "type": "object",
+            "description": self.description,
+            "additionalProperties": {"anyOf": [scalar, {"type": "array", "items": scalar}]},
+        }

@@ -32,7 +32,7 @@ from ..i18n.po import PoEntry, PoError, PoFile, format_po, parse_po
 from ..i18n.pseudo import pseudo
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
 from .loader import display_path
-from .model import TUTORIAL_END, Choice, Guide, Localization, Node, QuestionNode
+from .model import TUTORIAL_END, Guide, Localization, Node
 from .text import code_spans
 
 HASH_NOTE = "source-hash"
@@ -59,20 +59,9 @@ def source_hash(text: str) -> str:
 
 
 def node_strings(node: Node) -> list[SourceString]:
-    out: list[SourceString] = []
-    if node.title:
-        pos = node.field_pos.get("title", node.pos)
-        out.append(SourceString(f"{node.id}/title", node.title, node.id, pos))
-    if node.text.strip():
-        pos = node.field_pos.get("text", node.pos)
-        # `text: |` ends with a newline; translators should not have to copy it.
-        out.append(SourceString(f"{node.id}/text", node.text.rstrip("\n"), node.id, pos))
-    if isinstance(node, QuestionNode):
-        for i, choice in enumerate(node.choices):
-            out.append(
-                SourceString(f"{node.id}/choices/{i}/label", choice.label, node.id, choice.pos)
-            )
-    return out
+    return [
+        SourceString(f"{node.id}/{key}", text, node.id, pos) for key, text, pos in node.strings()
+    ]
 
 
 def source_strings(guide: Guide) -> list[SourceString]:
@@ -218,17 +207,8 @@ def apply(guide: Guide, lang: str, texts: dict[str, str], path: Path | None = No
 
 
 def _translated_node(node: Node, texts: dict[str, str]) -> Node:
-    changes: dict[str, object] = {}
-    if node.title:
-        changes["title"] = texts[f"{node.id}/title"]
-    if node.text.strip():
-        changes["text"] = texts[f"{node.id}/text"]
-    if isinstance(node, QuestionNode):
-        changes["choices"] = [
-            Choice(texts[f"{node.id}/choices/{i}/label"], c.next, c.pos)
-            for i, c in enumerate(node.choices)
-        ]
-    return dataclasses.replace(node, **changes)  # type: ignore[arg-type]
+    prefix = f"{node.id}/"
+    return node.translated({k[len(prefix) :]: v for k, v in texts.items() if k.startswith(prefix)})
 
 
 def localize_all(guides: dict[str, Guide], lang: str) -> dict[str, Guide]:

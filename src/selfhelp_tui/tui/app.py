@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from ..engine import Session, SessionObserver
 from ..guides.library import Library
+from ..guides.model import Guide
 from ..i18n import N_, _
 from .localize import localize_bindings
 from .themes import THEMES
@@ -52,8 +53,17 @@ class SelfhelpApp(App[int]):
         notice: str | None = None,
         prefs: AppPrefs | None = None,
         resume: ResumeOffer | None = None,
+        trusted: Callable[[Guide], bool] | None = None,
+        save_report: Callable[[Session], str] | None = None,
+        facts: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        #: Facts that override the built-in ones (`selfhelp run --fact`).
+        self.facts = dict(facts or {})
+        #: Whether a guide may offer to run commands (its folder is trusted).
+        self.trusted = trusted or (lambda guide: guide.origin == "bundled")
+        #: Saves the session report (`s`) and returns where; None: no reports.
+        self.save_report = save_report
         #: Said once at start-up (the first-run line about the outcome log).
         self.notice = notice
         self.library = library
@@ -102,7 +112,9 @@ class SelfhelpApp(App[int]):
         if self.resume_offer is not None:
             # A new walk replaces the saved one (its own state is saved as it goes).
             self.resume_offer.saved = None
-        session = Session.start(guide, self.frontend, self.library.get, self.make_observers())
+        session = Session.start(
+            guide, self.frontend, self.library.get, self.make_observers(), facts=self.facts
+        )
         self.push_screen(WalkScreen(session))
 
     def offer_resume(self) -> None:
@@ -237,6 +249,9 @@ class PreviewApp(App[int]):
 
     def __init__(self, path: Path, poll_seconds: float = 0.5) -> None:
         super().__init__()
+        #: A writer's file under preview is not a trusted folder: commands are never run.
+        self.trusted: Callable[[Guide], bool] = lambda guide: False
+        self.save_report: Callable[[Session], str] | None = None
         self.path = path
         self.poll_seconds = poll_seconds
         localize_bindings(self)

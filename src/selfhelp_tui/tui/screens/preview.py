@@ -102,8 +102,11 @@ class PreviewScreen(WalkScreen):
                     yield ProgressBar(show_eta=False, id="progress")
                 yield Static(id="breadcrumbs")
                 with VerticalScroll(id="node-body"):
+                    yield Static(id="caution")
                     yield Static(id="node-title")
                     yield Markdown(id="node-text")
+                    yield Static(id="check-panel")
+                    yield Static(id="check-output")
                 yield OptionList(id="choices", markup=False)
             with VerticalScroll(id="preview-side"):
                 yield Static(id="preview-panel")

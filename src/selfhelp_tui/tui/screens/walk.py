@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,10 +12,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
-from ...engine import NEXT_WORD, Session, Walk
+from ...engine import NEXT_WORD, Session, Walk, WalkError, checking
+from ...guides.model import CheckNode
 from ...guides.text import first_code, markdown_to_plain
 from ...i18n import N_, _
+from ...probes import ProbeResult
 from ...texts import fallback_notice
 
 #: Longest label of one breadcrumb, in characters.
@@ -65,6 +69,9 @@ class WalkScreen(Screen[None]):
         Binding("escape", "back", N_("Back"), show=False),
         Binding("r", "restart", N_("Restart")),
         Binding("c", "copy_code", N_("Copy code")),
+        Binding("a", "acknowledge", N_("Acknowledge caution")),
+        Binding("o", "toggle_output", N_("Show output")),
+        Binding("s", "save_report", N_("Save report")),
         Binding("u", "flag", N_("Unclear?")),
         Binding("q", "quit_guide", N_("Quit")),
     ]
@@ -72,6 +79,11 @@ class WalkScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        #: What each numbered line of the choices list does, in order.
+        self.offers: list[tuple[str, Callable[[], None]]] = []
+        #: A probe is running (off the UI thread); moves wait for it.
+        self.checking = False
+        self.show_output = False
 
     @property
     def walk(self) -> Walk:
@@ -84,8 +96,11 @@ class WalkScreen(Screen[None]):
             yield ProgressBar(show_eta=False, id="progress")
         yield Static(id="breadcrumbs")
         with VerticalScroll(id="node-body"):
+            yield Static(id="caution")
             yield Static(id="node-title")
             yield Markdown(id="node-text")
+            yield Static(id="check-panel")
+            yield Static(id="check-output")
         yield OptionList(id="choices", markup=False)
         yield Footer()
 
@@ -101,7 +116,7 @@ class WalkScreen(Screen[None]):
         if step:
             where_text = Text(_("Step {n} of {total}").format(n=step[0], total=step[1]))
         else:
-            where_text = Text(_("Step {n}").format(n=len(walk.stack)))
+            where_text = Text(_("Step {n}").format(n=walk.step))
         notice = fallback_notice(walk.guide, node.id)
         if notice:
             where_text.append("  ·  " + notice, style="italic")
@@ -116,24 +131,182 @@ class WalkScreen(Screen[None]):
         title.update(Text(node.title or "", style="bold"))
         title.display = bool(node.title)
         self.query_one("#node-text", Markdown).update(node.text)
+        self.query_one("#node-text", Markdown).display = bool(node.text.strip())
+        self.show_caution()
         self.query_one("#node-body", VerticalScroll).scroll_home(animate=False)
+        self.offers = self.make_offers()
+        self.show_check()
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
+        choices.add_options(
+            Option(Text(f"{i}. {label}"), id=str(i - 1))
+            for i, (label, _do) in enumerate(self.offers, 1)
+        )
+        choices.disabled = self.session.needs_acknowledgement()
+        choices.highlighted = 0 if self.offers else None
+        self.refresh_bindings()
+
+    # --- what the reader can do here ---------------------------------------------
+    def make_offers(self) -> list[tuple[str, Callable[[], None]]]:
+        walk, node = self.walk, self.walk.node
+        if isinstance(node, CheckNode):
+            return self.check_offers(node)
         options = walk.options()
         if options == [NEXT_WORD]:
-            choices.add_option(Option(Text(_("1. Continue")), id="0"))
+            return [(_("Continue"), lambda: self.take(0))]
+        return [(label, lambda i=i: self.take(i)) for i, label in enumerate(options)]
+
+    def check_offers(self, node: CheckNode) -> list[tuple[str, Callable[[], None]]]:
+        """A check: consent first (commands), then the result, or the fallback."""
+        if self.checking:
+            return []
+        found = self.session.check_result()
+        if found is None:
+            trusted = self.app.trusted(self.walk.guide)  # type: ignore[attr-defined]
+            plan = checking.plan(self.session, node, trusted)
+            if plan is checking.Plan.ASK:
+                return [
+                    (_("Run this command"), self.run_check),
+                    (_("Run every check of this guide without asking"), self.allow_all_checks),
+                    (_("Do not run it; I will answer myself"), self.decline_check),
+                ]
+            if plan is checking.Plan.FALLBACK:
+                checking.decline(
+                    self.session, node, _("not offered: the guide's folder is not trusted")
+                )
+            else:
+                self.call_after_refresh(self.run_check)
+                return []
+            found = self.session.check_result()
+        assert found is not None
+        if found["status"] in ("pass", "fail") and not found.get("declined"):
+            index = 0 if found["status"] == "pass" else 1
+            return [(_("Continue"), lambda: self.take(index))]
+        return [
+            (c.label, lambda i=i: self.take(checking.fallback_index(i)))
+            for i, c in enumerate(node.fallback)
+        ]
+
+    def show_caution(self) -> None:
+        caution = self.query_one("#caution", Static)
+        text = self.walk.node.caution
+        caution.display = bool(text)
+        if text:
+            body = Text(_("CAUTION") + "\n", style="bold")
+            body.append(markdown_to_plain(text))
+            if self.session.needs_acknowledgement():
+                body.append("\n\n" + _("Press a once you have read this."), style="italic")
+            else:
+                body.append("\n\n" + _("Acknowledged."), style="italic")
+            caution.update(body)
+
+    def show_check(self) -> None:
+        panel = self.query_one("#check-panel", Static)
+        output = self.query_one("#check-output", Static)
+        node = self.walk.node
+        if not isinstance(node, CheckNode):
+            panel.display = output.display = False
+            return
+        panel.display = True
+        found = self.session.check_result()
+        text = Text()
+        text.append(_("Check: "), style="bold")
+        text.append(checking.description(node))
+        if self.checking:
+            text.append("\n" + _("Checking…"), style="italic")
+        elif found is None:
+            text.append("\n" + _("This runs a command on this machine. Run it?"), style="bold")
         else:
-            choices.add_options(
-                Option(Text(f"{i}. {label}"), id=str(i - 1)) for i, label in enumerate(options, 1)
+            status = "declined" if found.get("declined") else found["status"]
+            style = {"pass": "bold green", "fail": "bold red"}.get(status, "bold yellow")
+            label = {
+                "pass": _("Passed"),
+                "fail": _("Failed"),
+                "declined": _("Not run"),
+            }.get(status, _("Could not decide"))
+            text.append("\n")
+            text.append(f"{label}: ", style=style)
+            text.append(str(found.get("summary", "")))
+            if status not in ("pass", "fail"):
+                text.append("\n\n")
+                text.append(markdown_to_plain(node.fallback_text))
+            if found.get("output"):
+                hint = _("o hides the output") if self.show_output else _("o shows the output")
+                text.append(f"\n({hint})", style="dim")
+        panel.update(text)
+        shown = bool(found and found.get("output")) and self.show_output
+        output.display = shown
+        if shown and found:
+            output.update(Text(str(found["output"])))
+
+    def run_check(self) -> None:
+        node = self.walk.node
+        if not isinstance(node, CheckNode) or self.checking:
+            return
+        self.checking = True
+        self.refresh_node()
+        session = self.session
+        self.run_worker(
+            lambda: checking.probe(session, node), thread=True, exclusive=True, group="probe"
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "probe" or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+        ):
+            return
+        self.checking = False
+        node = self.walk.node
+        result = event.worker.result if event.state is WorkerState.SUCCESS else None
+        if isinstance(node, CheckNode):
+            if not isinstance(result, ProbeResult):
+                result = ProbeResult("error", str(event.worker.error))
+            checking.record(self.session, node, result)
+        self.refresh_node()
+
+    def allow_all_checks(self) -> None:
+        checking.allow_all(self.session)
+        self.run_check()
+
+    def decline_check(self) -> None:
+        node = self.walk.node
+        if isinstance(node, CheckNode):
+            checking.decline(self.session, node, _("declined by the reader"))
+        self.refresh_node()
+
+    def action_acknowledge(self) -> None:
+        self.session.acknowledge()
+        self.refresh_node()
+        self.query_one("#choices", OptionList).focus()
+
+    def action_toggle_output(self) -> None:
+        self.show_output = not self.show_output
+        self.show_check()
+
+    def action_save_report(self) -> None:
+        save = getattr(self.app, "save_report", None)
+        if save is None:
+            self.notify(_("Reports are not saved here."), severity="warning")
+            return
+        try:
+            where = save(self.session)
+        except OSError as exc:
+            self.notify(
+                _("Could not save the report: {error}").format(error=exc),
+                severity="error",
+                markup=False,
             )
-        choices.highlighted = 0 if options else None
+            return
+        self.notify(_("Report saved: {path}").format(path=where), markup=False, timeout=10)
 
     def show_breadcrumbs(self) -> None:
         walk = self.walk
         labels = []
         for pos in walk.stack:
             node = walk.guide_of(pos).nodes[pos.node_id]
-            labels.append(crumb_label(node.title, node.text))
+            if not node.is_auto:  # branches are never shown, so not crumbs either
+                labels.append(crumb_label(node.title, node.text or node.id))
         crumbs = self.query_one("#breadcrumbs", Static)
         crumbs.display = len(labels) > 1
         crumbs.update(Text(collapse_crumbs(labels, max(20, self.size.width - 4))))
@@ -143,10 +316,18 @@ class WalkScreen(Screen[None]):
             self.show_breadcrumbs()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "copy_code":  # offered only where there is code to copy
-            if self.session is None:
-                return False
+        """Keys are offered only where they do something (the footer hides the rest)."""
+        if self.session is None:  # the preview, while its file is broken
+            return action not in ("copy_code", "acknowledge", "toggle_output", "save_report")
+        if action == "copy_code":
             return first_code(self.walk.node.text) is not None
+        if action == "acknowledge":
+            return self.session.needs_acknowledgement()
+        if action == "toggle_output":
+            found = self.session.check_result() if isinstance(self.walk.node, CheckNode) else None
+            return bool(found and found.get("output"))
+        if action == "save_report":
+            return getattr(self.app, "save_report", None) is not None
         return True
 
     def action_copy_code(self) -> None:
@@ -161,10 +342,23 @@ class WalkScreen(Screen[None]):
         self.notify(_("Copied to the clipboard: {code}").format(code=shown), markup=False)
 
     def choose(self, index: int) -> None:
-        if self.walk.finished or not 0 <= index < len(self.walk.options()):
+        if self.checking or self.walk.finished or not 0 <= index < len(self.offers):
             self.app.bell()
             return
-        self.session.choose(index)
+        if self.session.needs_acknowledgement():
+            self.app.bell()
+            self.notify(_("Read the caution, then press a to acknowledge it."), severity="warning")
+            return
+        self.offers[index][1]()
+
+    def take(self, option: int) -> None:
+        """Take walk option `option` and show where it leads."""
+        try:
+            self.session.choose(option)
+        except WalkError as exc:
+            self.app.bell()
+            self.notify(str(exc), severity="warning", markup=False)
+            return
         if self.walk.finished:
             self.show_outcome()
         else:
@@ -183,6 +377,9 @@ class WalkScreen(Screen[None]):
         self.choose(event.option_index)
 
     def action_back(self) -> None:
+        if self.checking:
+            self.app.bell()
+            return
         if self.session.back():
             self.refresh_node()
         else:

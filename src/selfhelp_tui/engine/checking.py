@@ -1,0 +1,91 @@
+"""How every frontend handles a `check` node, so the TUI, plain mode and the
+browser agree on the one thing that must never differ: a command runs only after
+the reader saw it and agreed, and only from a guide they trust.
+
+A frontend asks `plan()` what to do, asks for consent when told to, calls
+`perform()` (which may take up to the probe's timeout: run it off the UI thread),
+then `continue_after()` goes on by the result, or says the fallback question must
+be asked. Nothing here draws anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from enum import Enum
+from typing import Any
+
+from ..guides.model import CheckNode
+from ..probes import ProbeResult, describe_probe, needs_consent, run_probe
+from .session import Session
+
+
+class Plan(Enum):
+    RUN = "run"  # a built-in probe, or a command the reader already allowed
+    ASK = "ask"  # a command: show it and ask before running
+    FALLBACK = "fallback"  # a command from an untrusted guide: never offered
+
+
+#: Session.extra key: the reader allowed every check of this guide for this session.
+ALLOW_ALL = "consent"
+
+
+def plan(session: Session, node: CheckNode, trusted: bool) -> Plan:
+    if not needs_consent(node.probe):
+        return Plan.RUN
+    if not trusted:
+        return Plan.FALLBACK
+    return Plan.RUN if session.extra.get(ALLOW_ALL) else Plan.ASK
+
+
+def allow_all(session: Session) -> None:
+    session.extra[ALLOW_ALL] = True
+
+
+def description(node: CheckNode) -> str:
+    """What will be checked, in one line; for a command, the exact command."""
+    try:
+        return describe_probe(node.probe, node.params)
+    except ValueError:
+        return node.probe
+
+
+def probe(session: Session, node: CheckNode) -> ProbeResult:
+    """Run the probe only (safe off the UI thread: it touches no session state)."""
+    try:
+        return run_probe(node.probe, node.params, extra_secret_patterns=session.guide.redact)
+    except ValueError as exc:  # an unknown probe: the loader rejects these already
+        return ProbeResult("error", str(exc))
+
+
+def perform(session: Session, node: CheckNode) -> ProbeResult:
+    """Run the probe and keep its result with this visit (local only)."""
+    result = probe(session, node)
+    record(session, node, result)
+    return result
+
+
+def record(session: Session, node: CheckNode, result: ProbeResult, declined: bool = False) -> None:
+    data: dict[str, Any] = asdict(result)
+    data["command"] = list(result.command)
+    data["probe"] = node.probe
+    data["checked"] = description(node)
+    data["declined"] = declined
+    session.record_check(data)
+
+
+def decline(session: Session, node: CheckNode, reason: str) -> None:
+    """The reader said no (or the guide is not trusted): the fallback is asked."""
+    record(session, node, ProbeResult("unavailable", reason), declined=True)
+
+
+def continue_after(session: Session, result: ProbeResult) -> bool:
+    """Go on by a decided result (True); False means: ask the fallback question."""
+    if not result.decided:
+        return False
+    session.choose(0 if result.status == "pass" else 1)
+    return True
+
+
+def fallback_index(choice: int) -> int:
+    """The walk option of fallback answer `choice` (0-based): after pass and fail."""
+    return choice + 2

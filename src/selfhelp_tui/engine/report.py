@@ -1,0 +1,181 @@
+"""The session report: what was done, for the technician's work order.
+
+Built from a session at any point (in progress or ended): every step with the text
+shown, the answer given, each check with its command, result and output, each
+caution acknowledged, and the outcome. It is the technician's own file, written
+where they say and never uploaded; command output is redacted again here with the
+guide's own patterns (probes redact it once already), so a secret that slipped a
+pattern at run time does not reach the file by another road.
+
+Pure: returns text; the frontends write it (config.write_atomic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shlex
+from typing import Any
+
+from ..guides.model import CheckNode, QuestionNode, StepNode
+from ..guides.text import markdown_to_plain
+from ..i18n import _
+from ..probes.redact import redact
+from .session import Session
+from .walk import NEXT_WORD
+
+FORMATS = ("markdown", "json")
+
+
+def _answer(session: Session, step: int, index: int) -> str:
+    walk = session.walk
+    pos = walk.stack[step]
+    node = walk.guide_of(pos).nodes[pos.node_id]
+    if isinstance(node, QuestionNode):
+        return node.choices[index].label
+    if isinstance(node, StepNode):
+        return NEXT_WORD
+    if isinstance(node, CheckNode):
+        if index < 2:
+            return "pass" if index == 0 else "fail"
+        return node.fallback[index - 2].label
+    return str(index + 1)
+
+
+def build_report(session: Session, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    walk = session.walk
+    guide = session.guide
+    checks: dict[str, dict[str, Any]] = session.extra.get("checks", {})
+    acks: dict[str, str] = session.extra.get("acknowledged", {})
+    steps: list[dict[str, Any]] = []
+    for i, pos in enumerate(walk.stack):
+        node = walk.guide_of(pos).nodes[pos.node_id]
+        if node.is_auto:
+            continue
+        entry: dict[str, Any] = {
+            "step": len(steps) + 1,
+            "node": walk.path[i],
+            "type": node.type,
+            "title": node.title or "",
+            "text": markdown_to_plain(node.text),
+        }
+        if node.caution:
+            entry["caution"] = markdown_to_plain(node.caution)
+            entry["acknowledged"] = str(i) in acks
+        if isinstance(node, CheckNode):
+            found = checks.get(str(i))
+            if found is not None:
+                entry["check"] = {
+                    "checked": found.get("checked", node.probe),
+                    "probe": found.get("probe", node.probe),
+                    "command": list(found.get("command") or []),
+                    "status": "declined" if found.get("declined") else found.get("status"),
+                    "summary": found.get("summary", ""),
+                    "output": redact(str(found.get("output", "")), guide.redact),
+                }
+            else:
+                entry["check"] = {"checked": node.probe, "status": "not run"}
+            if node.fallback_text:
+                entry["fallback"] = markdown_to_plain(node.fallback_text)
+        if i < len(walk.choices):
+            entry["answer"] = _answer(session, i, walk.choices[i])
+        steps.append(entry)
+    started = dt.datetime.fromtimestamp(
+        session.started_at - session.elapsed_before, dt.timezone.utc
+    )
+    return {
+        "report": 1,
+        "guide": {
+            "id": guide.id,
+            "title": guide.title,
+            "version": guide.version,
+            "kind": guide.kind,
+            "lang": session.shown_lang,
+        },
+        "started": started.isoformat(timespec="seconds"),
+        "saved": now.isoformat(timespec="seconds"),
+        "duration_s": session.duration_s(),
+        "frontend": session.frontend,
+        "steps": steps,
+        "outcome": walk.outcome if walk.finished else session.ended,
+        "helped": session.helped,
+        "rating": session.rating,
+        "flagged": list(session.flagged),
+    }
+
+
+def render_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def _fence(text: str) -> str:
+    """A fence longer than any backtick run inside, so output cannot close it."""
+    ticks = "`" * max(3, _longest_backticks(text) + 1)
+    return f"{ticks}\n{text.rstrip()}\n{ticks}"
+
+
+def _longest_backticks(text: str) -> int:
+    best = run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        best = max(best, run)
+    return best
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    g = report["guide"]
+    lines = [
+        "# " + _("Session report: {title}").format(title=g["title"]),
+        "",
+        f"- {_('Guide')}: `{g['id']}` ({_('version')} {g['version']}, {g['kind']}, {g['lang']})",
+        f"- {_('Started')}: {report['started']}",
+        f"- {_('Saved')}: {report['saved']}",
+        f"- {_('Time spent')}: {report['duration_s']} s",
+        "",
+        "## " + _("Steps"),
+        "",
+    ]
+    for step in report["steps"]:
+        heading = step["title"] or step["node"]
+        lines.append(f"### {step['step']}. {heading}")
+        lines.append("")
+        if step.get("text"):
+            lines.extend(["> " + ln if ln else ">" for ln in step["text"].splitlines()])
+            lines.append("")
+        if "caution" in step:
+            state = _("acknowledged") if step["acknowledged"] else _("not acknowledged")
+            lines.append(f"**{_('Caution')}** ({state}): {step['caution']}")
+            lines.append("")
+        check = step.get("check")
+        if check:
+            lines.append(f"- {_('Checked')}: {check['checked']}")
+            if check.get("command"):
+                lines.append(f"- {_('Command')}: `{shlex.join(check['command'])}`")
+            lines.append(f"- {_('Result')}: **{check['status']}**")
+            if check.get("summary"):
+                lines.append(f"- {_('Details')}: {check['summary']}")
+            if check.get("output"):
+                lines.extend(["", _("Output:"), "", _fence(check["output"])])
+            lines.append("")
+        if "answer" in step:
+            lines.append(f"{_('Answer')}: **{step['answer']}**")
+            lines.append("")
+    outcome = report["outcome"]
+    lines.append("## " + _("Outcome"))
+    lines.append("")
+    lines.append(str(outcome) if outcome else _("The walk was still in progress."))
+    if report.get("helped") is not None:
+        lines.append("")
+        lines.append(_("Helped: {answer}").format(answer=_("yes") if report["helped"] else _("no")))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render(report: dict[str, Any], fmt: str) -> str:
+    return render_json(report) if fmt == "json" else render_markdown(report)
+
+
+def default_name(report: dict[str, Any], fmt: str) -> str:
+    """`disk-full-20261123-151002.md`: sortable, no spaces, no user data."""
+    stamp = report["saved"].replace("-", "").replace(":", "").replace("T", "-")[:15]
+    return f"{report['guide']['id']}-{stamp}.{'json' if fmt == 'json' else 'md'}"
