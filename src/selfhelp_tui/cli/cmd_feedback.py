@@ -12,27 +12,30 @@ from .context import Context, error
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("feedback", parents=[common], help="the anonymous outcome log")
+    p = sub.add_parser("feedback", parents=[common], help=_("the anonymous outcome log"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser("status", parents=[common], help="on or off and why, counts, size")
-    actions.add_parser("show", parents=[common], help="pending records as JSON lines")
-    actions.add_parser("purge", parents=[common], help="delete every record")
-    actions.add_parser("enable", parents=[common], help="turn the outcome log on")
-    actions.add_parser("disable", parents=[common], help="turn the outcome log off")
-    ex = actions.add_parser("export", parents=[common], help="write pending records to a file")
-    ex.add_argument("file", metavar="FILE", help="NDJSON file (.gz to compress)")
-    ex.add_argument("--mark-sent", action="store_true",
-                    help="mark the records delivered once the file is safely written")  # fmt: skip
-    up = actions.add_parser("upload", parents=[common], help="send pending records")
-    up.add_argument("--url", help="the endpoint (default: config file or the guide pack)")
+    actions.add_parser("status", parents=[common], help=_("on or off and why, counts, size"))
+    actions.add_parser("show", parents=[common], help=_("pending records as JSON lines"))
+    actions.add_parser("purge", parents=[common], help=_("delete every record"))
+    actions.add_parser("enable", parents=[common], help=_("turn the outcome log on"))
+    actions.add_parser("disable", parents=[common], help=_("turn the outcome log off"))
+    ex = actions.add_parser("export", parents=[common], help=_("write pending records to a file"))
+    ex.add_argument("file", metavar="FILE", help=_("NDJSON file (.gz to compress)"))
+    ex.add_argument(
+        "--mark-sent",
+        action="store_true",
+        help=_("mark the records delivered once the file is safely written"),
+    )
+    up = actions.add_parser("upload", parents=[common], help=_("send pending records"))
+    up.add_argument("--url", help=_("the endpoint (default: config file or the guide pack)"))
     up.add_argument("--format", choices=("ndjson", "otlp"), default="ndjson")
-    up.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
-    up.add_argument("--max-time", type=float, default=120.0, help="seconds for the whole upload")
-    rep = actions.add_parser("report", parents=[common], help="figures per guide and per node")
-    rep.add_argument("files", nargs="*", metavar="FILE", help="exports (default: the local log)")
+    up.add_argument("--timeout", type=float, default=10.0, help=_("seconds per request"))
+    up.add_argument("--max-time", type=float, default=120.0, help=_("seconds for the whole upload"))
+    rep = actions.add_parser("report", parents=[common], help=_("figures per guide and per node"))
+    rep.add_argument("files", nargs="*", metavar="FILE", help=_("exports (default: the local log)"))
     rep.add_argument("--format", choices=("table", "json", "csv"), default="table")
     rep.add_argument("--min-count", type=int, default=1, metavar="K",
-                     help="hide figures built from fewer than K sessions")  # fmt: skip
+                     help=_("hide figures built from fewer than K sessions"))  # fmt: skip
     p.set_defaults(func=run)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..i18n import _
 from .context import Context, guide_from_arg
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("graph", parents=[common], help="draw a guide's tree")
-    p.add_argument("guide", metavar="GUIDE", help="a guide id or a guide file")
+    p = sub.add_parser("graph", parents=[common], help=_("draw a guide's tree"))
+    p.add_argument("guide", metavar="GUIDE", help=_("a guide id or a guide file"))
     p.add_argument("--format", choices=("text", "mermaid", "dot"), default="text")
     p.set_defaults(func=run)
 

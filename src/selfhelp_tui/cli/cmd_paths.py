@@ -6,18 +6,19 @@ import argparse
 import json
 
 from ..engine.testing import path_report
+from ..i18n import _
 from .context import Context, guide_from_arg
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("paths", parents=[common], help="enumerate the paths through a guide")
-    p.add_argument("guide", metavar="GUIDE", help="a guide id or a guide file")
+    p = sub.add_parser("paths", parents=[common], help=_("enumerate the paths through a guide"))
+    p.add_argument("guide", metavar="GUIDE", help=_("a guide id or a guide file"))
     p.add_argument("--limit", type=int, default=10_000,
-                   help="most paths to list before switching to random walks")  # fmt: skip
-    p.add_argument("--runs", type=int, default=1000, help="random walks when there are too many")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random walks")
+                   help=_("most paths to list before switching to random walks"))  # fmt: skip
+    p.add_argument("--runs", type=int, default=1000, help=_("random walks when there are too many"))
+    p.add_argument("--seed", type=int, default=0, help=_("seed of the random walks"))
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--list", action="store_true", help="print every path")
+    p.add_argument("--list", action="store_true", help=_("print every path"))
     p.set_defaults(func=run)
 
 

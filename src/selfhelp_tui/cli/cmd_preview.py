@@ -11,9 +11,9 @@ from .context import Context, error
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
-        "preview", parents=[common], help="open a guide file and reload it whenever it is saved"
+        "preview", parents=[common], help=_("open a guide file and reload it whenever it is saved")
     )
-    p.add_argument("file", metavar="FILE", help="the guide file")
+    p.add_argument("file", metavar="FILE", help=_("the guide file"))
     p.set_defaults(func=run)
 
 

@@ -10,13 +10,14 @@ import argparse
 import json
 from typing import Any
 
+from ..i18n import _
 from .context import Context
 
 SCHEMA_ID = "https://selfhelp-tui.invalid/schema/guide-1.schema.json"
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("schema", parents=[common], help="print the JSON Schema of guide files")
+    p = sub.add_parser("schema", parents=[common], help=_("print the JSON Schema of guide files"))
     p.set_defaults(func=run)
 
 

@@ -10,9 +10,9 @@ from .context import Context
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("search", parents=[common], help="find guides by what you see")
-    p.add_argument("words", nargs="+", metavar="WORD", help="words of the problem, in any order")
-    p.add_argument("--limit", type=int, default=10, help="most results to print")
+    p = sub.add_parser("search", parents=[common], help=_("find guides by what you see"))
+    p.add_argument("words", nargs="+", metavar="WORD", help=_("words of the problem, in any order"))
+    p.add_argument("--limit", type=int, default=10, help=_("most results to print"))
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=run)
 

@@ -14,9 +14,9 @@ from .context import Context
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("test", parents=[common], help="run the tests written in guides")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a guide file or a folder of guides")
-    p.add_argument("--junit", metavar="FILE", help="also write JUnit XML for CI systems")
+    p = sub.add_parser("test", parents=[common], help=_("run the tests written in guides"))
+    p.add_argument("paths", nargs="+", metavar="PATH", help=_("a guide file or a folder of guides"))
+    p.add_argument("--junit", metavar="FILE", help=_("also write JUnit XML for CI systems"))
     p.set_defaults(func=run)
 
 
