@@ -300,3 +300,21 @@ def test_installed_package_ships_the_bundled_guides() -> None:
 
     shipped = {p.name for p in bundled_guides_dir().glob("*.yaml")}
     assert shipped == {p.name for p in BUNDLED.glob("*.yaml")}
+
+
+def test_parallel_load_gives_exactly_the_serial_result(tmp_path: Path) -> None:
+    """validate parses big libraries in worker processes: same guides, same
+    diagnostics, same order as one process."""
+    from bench.generate import generate
+
+    from selfhelp_tui.guides.library import PARALLEL_MIN_FILES
+
+    folder = generate(tmp_path / "lib", PARALLEL_MIN_FILES + 6, 8)
+    (folder / "zz-broken.yaml").write_text("format: 1\nid: [\n", encoding="utf-8")
+    serial = load_library([Source(folder, "x")], override=False, workers=1)
+    parallel = load_library([Source(folder, "x")], override=False, workers=2)
+    assert list(parallel.guides) == list(serial.guides) and len(serial.guides) > PARALLEL_MIN_FILES
+    assert [(r.path, [d.format() for d in r.diagnostics]) for r in parallel.results] == [
+        (r.path, [d.format() for d in r.diagnostics]) for r in serial.results
+    ]
+    assert parallel.guides["g00001"].nodes == serial.guides["g00001"].nodes

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def lang_list(value: str) -> list[str]:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     sources = [Source(Path(p), p) for p in args.paths]
-    lib = load_library(sources, override=False)
+    lib = load_library(sources, override=False, workers=os.cpu_count() or 1)
     diags = sorted(
         lib.diagnostics() + translation_diagnostics(lib, sources, getattr(args, "langs", None)),
         key=Diagnostic.sort_key,

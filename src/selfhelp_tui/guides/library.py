@@ -92,19 +92,48 @@ def guide_files(
     return found
 
 
-def load_library(sources: Sequence[Source], *, override: bool = True) -> Library:
+#: Below this many files, worker processes cost more than they save.
+PARALLEL_MIN_FILES = 64
+
+
+def _load_one(job: tuple[Path, str]) -> LoadResult:
+    return load_guide(*job)
+
+
+def _load_all(jobs: list[tuple[Path, str]], workers: int) -> list[LoadResult]:
+    """Parse files in worker processes when there are many (each guide is parsed
+    alone, so the work splits cleanly); in order, as a serial load would give."""
+    if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
+        return [_load_one(job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_load_one, jobs, chunksize=max(8, len(jobs) // (workers * 8))))
+    except (OSError, RuntimeError):  # no processes here (a sandbox): load in this one
+        return [_load_one(job) for job in jobs]
+
+
+def load_library(sources: Sequence[Source], *, override: bool = True, workers: int = 1) -> Library:
     """Load every guide of every source. With `override`, a later source replaces an
-    earlier guide of the same id; without it (validate), a second id is an error."""
+    earlier guide of the same id; without it (validate), a second id is an error.
+    `workers` > 1 parses large libraries in that many processes."""
     lib = Library()
+    per_source: list[tuple[Source, list[Path]]] = []
     for source in sources:
         if not source.path.exists():
             rep = Reporter(display_path(source.path))
             rep.error(Pos(1, 1), "no-such-path", "no such file or folder")
             lib.extra.extend(rep.items)
             continue
+        per_source.append((source, guide_files(source.path, lib.extra)))
+    loaded = iter(
+        _load_all([(path, s.origin) for s, paths in per_source for path in paths], workers)
+    )
+    for _source, paths in per_source:
         seen_here: dict[str, LoadResult] = {}
-        for path in guide_files(source.path, lib.extra):
-            result = load_guide(path, source.origin)
+        for _path in paths:
+            result = next(loaded)
             lib.results.append(result)
             guide = result.guide
             if guide is None:

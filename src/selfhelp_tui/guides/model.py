@@ -90,7 +90,9 @@ BUILTIN_FACTS = ("os",)
 
 
 def facts_of(checked: dict[str, tuple[Pos, Any]] | None) -> dict[str, str]:
-    return {k: str(v) for k, (_pos, v) in (checked or {}).items()}
+    if not checked:
+        return {}
+    return {k: str(v) for k, (_pos, v) in checked.items()}
 
 
 @dataclass(frozen=True)
