@@ -9,6 +9,7 @@ compares its few words with the vocabulary, not with every guide.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import defaultdict
@@ -118,6 +119,13 @@ class SearchIndex:
             for variant in guide.variants():
                 self._add(guide.id, variant)
         self.vocabulary = sorted(self.postings)
+        #: Words by length, with their letters: typo candidates are only words of a
+        #: near length sharing nearly all letters (each edit fixes at most one).
+        self.by_length: dict[int, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        for word in self.vocabulary:
+            self.by_length[len(word)].append((word, frozenset(word)))
+        #: Query word -> its matches: typing repeats the words already typed.
+        self._cache: dict[str, list[tuple[str, float]]] = {}
 
     def _add(self, guide_id: str, guide: Guide) -> None:
         fields = {
@@ -136,15 +144,32 @@ class SearchIndex:
     def _matches(self, query_word: str) -> list[tuple[str, float]]:
         """Vocabulary words matching one query word, with how well (1 exact,
         0.8 prefix, 0.6 typo)."""
-        out = []
+        cached = self._cache.get(query_word)
+        if cached is not None:
+            return cached
+        found: dict[str, float] = {}
+        if query_word in self.postings:
+            found[query_word] = 1.0
+        if len(query_word) >= 2:  # prefixes: a range of the sorted vocabulary
+            i = bisect.bisect_left(self.vocabulary, query_word)
+            while i < len(self.vocabulary) and self.vocabulary[i].startswith(query_word):
+                found.setdefault(self.vocabulary[i], 0.8)
+                i += 1
         limit = _typo_limit(query_word)
-        for word in self.vocabulary:
-            if word == query_word:
-                out.append((word, 1.0))
-            elif len(query_word) >= 2 and word.startswith(query_word):
-                out.append((word, 0.8))
-            elif limit and _within(query_word, word, limit):
-                out.append((word, 0.6))
+        if limit:
+            letters = frozenset(query_word)
+            for length in range(len(query_word) - limit, len(query_word) + limit + 1):
+                for word, word_letters in self.by_length.get(length, ()):
+                    if (
+                        word not in found
+                        and len(letters - word_letters) <= limit
+                        and _within(query_word, word, limit)
+                    ):
+                        found[word] = 0.6
+        out = list(found.items())
+        if len(self._cache) > 512:
+            self._cache.clear()
+        self._cache[query_word] = out
         return out
 
     def search(self, query: str, limit: int | None = None) -> list[Hit]:
