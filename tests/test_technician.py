@@ -385,7 +385,8 @@ async def test_tui_untrusted_guide_never_offers_the_command(site, tmp_path: Path
 
 async def test_tui_caution_takes_a_deliberate_key_not_enter(site) -> None:  # type: ignore[no-untyped-def]
     guide, _marker = site  # no marker: the file check fails, straight to the question
-    app = _site_app(guide, trusted=False)
+    saved: list[str] = []
+    app = _site_app(guide, trusted=False, saved=saved)
     async with app.run_test(size=(100, 40)) as pilot:
         await _wait_checked(app, pilot)
         await pilot.press("enter")  # continue after "Failed"
@@ -403,6 +404,10 @@ async def test_tui_caution_takes_a_deliberate_key_not_enter(site) -> None:  # ty
         await pilot.pause()
         assert screen_name(app) == "OutcomeScreen"
         assert app.screen.walk.outcome == "resolved"
+        await pilot.press("s")  # the report at the end too
+        await pilot.pause()
+        assert "**Caution** (acknowledged): Unplug the mains cable" in saved[-1]
+        assert saved[-1].rstrip().endswith("resolved")
 
 
 async def test_tui_a_hanging_check_is_killed_at_its_timeout(tmp_path: Path) -> None:

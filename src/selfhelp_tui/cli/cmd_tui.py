@@ -41,6 +41,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             print(_("There is no walk to resume."))
         guide = pick_plain(ctx)
         return 3 if guide is None else run_plain(guide, ctx, None)
+    if args.frontend == "web":
+        # Every browser shares this machine's state folder: one visitor's place in a
+        # guide is not offered to the next, so nothing is kept for resuming.
+        ctx.keep_place = False
+        return start_tui(ctx, frontend="web")
     return start_tui(ctx, frontend=args.frontend, resume=True, resume_now=args.resume)
 
 

@@ -22,6 +22,7 @@ class OutcomeScreen(Screen[None]):
         Binding("escape", "home", N_("Guide list")),
         Binding("backspace", "back", N_("Back"), show=False),
         Binding("q", "app.quit", N_("Quit")),
+        Binding("s", "save_report", N_("Save report")),
         Binding("y", "helped(True)", N_("Helped")),
         Binding("n", "helped(False)", N_("No")),
         *(
@@ -73,6 +74,16 @@ class OutcomeScreen(Screen[None]):
         else:
             text.append(_("Your rating: {n}/5").format(n=s.rating))
         return text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save_report":  # only where the app can save reports
+            return getattr(self.app, "save_report", None) is not None
+        return True
+
+    def action_save_report(self) -> None:
+        from .walk import save_report
+
+        save_report(self, self.session)
 
     def action_helped(self, helped: bool) -> None:
         self.session.set_helped(helped)

@@ -26,6 +26,21 @@ CRUMB_WIDTH = 24
 CRUMB_SEP = " › "
 
 
+def save_report(screen: Screen[None], session: Session) -> None:
+    """`s` on the walk and outcome screens: save the session report, say where."""
+    save = getattr(screen.app, "save_report", None)
+    if save is None:
+        screen.notify(_("Reports are not saved here."), severity="warning")
+        return
+    try:
+        where = save(session)
+    except OSError as exc:
+        message = _("Could not save the report: {error}").format(error=exc)
+        screen.notify(message, severity="error", markup=False)
+        return
+    screen.notify(_("Report saved: {path}").format(path=where), markup=False, timeout=10)
+
+
 def crumb_label(title: str | None, text: str) -> str:
     """A node as one short breadcrumb: its title, else the start of its text."""
     label = title or next((ln for ln in markdown_to_plain(text).splitlines() if ln.strip()), "")
@@ -67,11 +82,14 @@ class WalkScreen(Screen[None]):
         *_digit_bindings(),
         Binding("backspace", "back", N_("Back")),
         Binding("escape", "back", N_("Back"), show=False),
-        Binding("r", "restart", N_("Restart")),
+        # The footer keeps to what most readers need at 80 columns in every language;
+        # the rest is in the help overlay (?), the palette, and said where it applies
+        # (the check panel names `o`).
+        Binding("r", "restart", N_("Restart"), show=False),
         Binding("c", "copy_code", N_("Copy code")),
         Binding("a", "acknowledge", N_("Acknowledge caution")),
-        Binding("o", "toggle_output", N_("Show output")),
-        Binding("s", "save_report", N_("Save report")),
+        Binding("o", "toggle_output", N_("Show output"), show=False),
+        Binding("s", "save_report", N_("Save report"), show=False),
         Binding("u", "flag", N_("Unclear?")),
         Binding("q", "quit_guide", N_("Quit")),
     ]
@@ -285,20 +303,7 @@ class WalkScreen(Screen[None]):
         self.show_check()
 
     def action_save_report(self) -> None:
-        save = getattr(self.app, "save_report", None)
-        if save is None:
-            self.notify(_("Reports are not saved here."), severity="warning")
-            return
-        try:
-            where = save(self.session)
-        except OSError as exc:
-            self.notify(
-                _("Could not save the report: {error}").format(error=exc),
-                severity="error",
-                markup=False,
-            )
-            return
-        self.notify(_("Report saved: {path}").format(path=where), markup=False, timeout=10)
+        save_report(self, self.session)
 
     def show_breadcrumbs(self) -> None:
         walk = self.walk
