@@ -602,3 +602,44 @@ def test_extra_patterns_redact_group_one_or_the_whole_match() -> None:
 def test_invalid_extra_patterns_are_skipped() -> None:
     text = "password=x pin 1234"
     assert redact(text, ["(unclosed", r"pin (\d+)"]) == "password=[REDACTED] pin [REDACTED]"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
+def test_a_command_that_starts_children_and_exits_leaves_nothing_behind() -> None:
+    spawner = (
+        "import subprocess, sys\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        "print('child', child.pid, flush=True)\n"
+    )
+    started = time.monotonic()
+    result = run_probe("run", {"command": py(spawner)}, timeout=10)
+    assert time.monotonic() - started < 8  # it did not wait for the child's minute
+    assert result.status == "pass", result
+    child = int(result.output.split()[1])
+    assert process_is_gone(child)
+
+
+def test_a_command_printing_without_end_costs_no_memory_or_disk(tmp_path: Path) -> None:
+    """Gigabytes of output: read as it comes, the middle dropped, capped on the way
+    out; nothing spooled to a temporary file that could fill the disk."""
+    import resource
+    import tempfile
+
+    flood = (
+        "import sys\n"
+        "chunk = b'0123456789abcdef' * 4096\n"
+        "sys.stdout.buffer.write(b'FIRST LINE\\n')\n"
+        "while True:\n"
+        "    sys.stdout.buffer.write(chunk)\n"
+    )
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    spool = Path(tempfile.gettempdir())
+    files_before = set(spool.iterdir())
+    result = run_probe("run", {"command": py(flood)}, timeout=2)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert result.status == "timeout"
+    assert result.output.startswith("FIRST LINE")
+    assert len(result.output) <= probes.OUTPUT_CAP
+    assert (after - before) < 100_000  # KiB: the flood (hundreds of MB) was not kept
+    new_files = set(spool.iterdir()) - files_before
+    assert all(not f.is_file() or f.stat().st_size < 10_000_000 for f in new_files)

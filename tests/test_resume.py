@@ -310,3 +310,30 @@ def test_plain_resume_over_a_pipe(tmp_path: Path, cli_env) -> None:  # type: ign
     assert "(resumed at step 3)" in done.stdout
     assert "Cancel the stuck jobs" in done.stdout  # the step it was left on
     assert done.returncode in (0, 3), done.stderr
+
+
+def test_a_truncated_state_file_is_discarded_with_a_notice(tmp_path: Path) -> None:
+    dirs = dirs_in(tmp_path)
+    from selfhelp_tui.resume import save
+
+    save(dirs, _saved_printer_walk())
+    path = resume_path(dirs)
+    path.write_bytes(path.read_bytes()[:25])  # a crash halfway through a write
+    notices: list[str] = []
+    assert load_saved(dirs, notices) is None
+    assert notices == ["Your saved place in a guide was damaged and has been discarded."]
+    assert not path.exists()
+    assert load_saved(dirs, notices) is None and len(notices) == 1  # said once
+
+
+def test_the_cli_starts_despite_a_corrupt_state_file_and_says_so(tmp_path: Path, cli_env) -> None:  # type: ignore[no-untyped-def]
+    state = Path(cli_env["SELFHELP_DATA_DIR"]) / "state" / "walk.json"
+    state.parent.mkdir(parents=True)
+    state.write_bytes(b'{"state": 1, "guide_id": "printer", "choi')
+    done = subprocess.run(
+        [*selfhelp_cmd(), "--plain"], input="quit\n", capture_output=True, text=True,
+        env=cli_env, timeout=60,
+    )  # fmt: skip
+    assert "was damaged and has been discarded" in done.stderr
+    assert "Guide number or id" in done.stdout  # the app went on to the guide list
+    assert not state.exists()

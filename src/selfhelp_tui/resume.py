@@ -127,18 +127,27 @@ class SavedWalk:
 RESUMABLE_EXTRA = ("acknowledged", "checks", "consent")
 
 
-def load_saved(dirs: Dirs) -> SavedWalk | None:
-    """The saved walk, or None. A file that cannot be read is removed: a broken
-    state file must not stand between the user and the app."""
+def load_saved(dirs: Dirs, notices: list[str] | None = None) -> SavedWalk | None:
+    """The saved walk, or None. A file that cannot be read (truncated by a crash,
+    corrupted) is removed, with a notice added to `notices`: a broken state file
+    must never stand between the user and the app."""
     path = resume_path(dirs)
     try:
         raw = path.read_bytes()
-    except OSError:
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if notices is not None:
+            notices.append(
+                _("Your place in a guide could not be read ({error}).").format(error=exc)
+            )
         return None
     try:
         return SavedWalk.from_json(json.loads(raw.decode("utf-8")))
     except (ValueError, UnicodeDecodeError):
         clear_saved(dirs)
+        if notices is not None:
+            notices.append(_("Your saved place in a guide was damaged and has been discarded."))
         return None
 
 

@@ -32,7 +32,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if wants_plain(args, dict(os.environ)):
         from ..resume import load_saved
 
-        saved = load_saved(ctx.dirs)
+        notices: list[str] = []
+        saved = load_saved(ctx.dirs, notices)
+        for notice in notices:
+            print(notice, file=sys.stderr)
         if saved is not None:
             code = resume_plain(ctx, saved, ask=not args.resume)
             if code is not None:
@@ -113,15 +116,17 @@ def start_tui(
     from ..tui.app import AppPrefs, ResumeOffer, SelfhelpApp
 
     offer = None
+    notices = [n for n in (ctx.first_run_notice(),) if n]
     if resume:
-        offer = ResumeOffer(load_saved(ctx.dirs), resume_now, lambda: clear_saved(ctx.dirs))
+        saved = load_saved(ctx.dirs, notices)
+        offer = ResumeOffer(saved, resume_now, lambda: clear_saved(ctx.dirs))
     theme = load_config(ctx.dirs).get("theme")
     app = SelfhelpApp(
         ctx.library,
         start_guide=guide_id,
         observers=lambda: ctx.observers(frontend),
         frontend=frontend,
-        notice=ctx.first_run_notice(),
+        notice="\n\n".join(notices) or None,
         prefs=AppPrefs(ctx.dirs, theme if isinstance(theme, str) else None),
         resume=offer,
         trusted=ctx.trusted,

@@ -33,7 +33,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -522,19 +521,41 @@ def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
-def _read_output(sink: IO[bytes]) -> str:
-    """The spooled output as text (decoded like `text=True` would, bad bytes
-    replaced). Only the first and last READ_WINDOW bytes are read."""
-    size = sink.seek(0, os.SEEK_END)
-    sink.seek(0)
-    if size <= 2 * READ_WINDOW:
-        data = sink.read()
-    else:
-        head = sink.read(READ_WINDOW)
-        sink.seek(size - READ_WINDOW)
-        data = head + b"\n" + sink.read()
-    encoding = locale.getpreferredencoding(False) or "utf-8"
-    return data.decode(encoding, errors="replace").replace("\r\n", "\n")
+class _Drain:
+    """Reads a command's output as it comes, keeping only the first and the last
+    READ_WINDOW bytes: a command that prints gigabytes costs neither memory nor
+    disk, and never blocks on a full pipe."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.cut = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while chunk := self.stream.read1(65536):  # type: ignore[attr-defined]
+                room = READ_WINDOW - len(self.head)
+                if room > 0:
+                    self.head += chunk[:room]
+                    chunk = chunk[room:]
+                if chunk:
+                    self.tail += chunk
+                    if len(self.tail) > READ_WINDOW:
+                        del self.tail[: len(self.tail) - READ_WINDOW]
+                        self.cut = True
+
+    def text(self, wait: float = 1.0) -> str:
+        """The output kept (decoded like `text=True` would, bad bytes replaced)."""
+        self.thread.join(wait)
+        if not self.thread.is_alive():  # closing under a blocked reader could hang
+            with contextlib.suppress(OSError):
+                self.stream.close()
+        data = bytes(self.head) + (b"\n" if self.cut else b"") + bytes(self.tail)
+        encoding = locale.getpreferredencoding(False) or "utf-8"
+        return data.decode(encoding, errors="replace").replace("\r\n", "\n")
 
 
 def cap_output(text: str, cap: int = OUTPUT_CAP) -> str:
@@ -557,48 +578,49 @@ def _check_run(params: Mapping[str, Any], timeout: float) -> ProbeResult:
     popen_extra: dict[str, Any] = {}
     if os.name == "posix":
         popen_extra["start_new_session"] = True
-    # The output goes to a file, not a pipe: a command never blocks on a full pipe,
-    # and a leftover child holding the pipe open cannot make us wait past the timeout.
-    with tempfile.TemporaryFile() as sink:
-        try:
-            proc = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                shell=False,
-                **popen_extra,
-            )
-        except FileNotFoundError:
-            return ProbeResult(
-                "unavailable",
-                _("`{program}` is not installed or not on the PATH").format(program=argv[0]),
-                command=argv,
-            )
-        except PermissionError:
-            return ProbeResult(
-                "unavailable",
-                _("`{program}` cannot be run (permission denied)").format(program=argv[0]),
-                command=argv,
-            )
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_tree(proc)
+    try:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            shell=False,
+            **popen_extra,
+        )
+    except FileNotFoundError:
+        return ProbeResult(
+            "unavailable",
+            _("`{program}` is not installed or not on the PATH").format(program=argv[0]),
+            command=argv,
+        )
+    except PermissionError:
+        return ProbeResult(
+            "unavailable",
+            _("`{program}` cannot be run (permission denied)").format(program=argv[0]),
+            command=argv,
+        )
+    assert proc.stdout is not None
+    drain = _Drain(proc.stdout)
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_tree(proc)
+        proc.wait()
+        return ProbeResult(
+            "timeout",
+            _("`{command}` did not finish within {seconds} s and was stopped").format(
+                command=shown, seconds=_seconds(timeout)
+            ),
+            output=drain.text(),
+            command=argv,
+        )
+    finally:
+        # Whatever the command left running in its group goes too: a check leaves
+        # nothing behind (and nothing then holds the output open).
+        _kill_tree(proc)
+        if proc.poll() is None:  # an interrupt (Ctrl+C) while waiting
             proc.wait()
-            return ProbeResult(
-                "timeout",
-                _("`{command}` did not finish within {seconds} s and was stopped").format(
-                    command=shown, seconds=_seconds(timeout)
-                ),
-                output=_read_output(sink),
-                command=argv,
-            )
-        finally:
-            if proc.poll() is None:  # an interrupt (Ctrl+C) while waiting
-                _kill_tree(proc)
-                proc.wait()
-        output = _read_output(sink)
+    output = drain.text()
     code_ok = code == expected
     matched = bool(re.search(pattern, output)) if pattern is not None else True
     if code_ok and pattern is not None:
