@@ -20,6 +20,7 @@ The whole upload has a time budget; nothing is ever retried in a tight loop.
 from __future__ import annotations
 
 import email.utils
+import functools
 import gzip
 import hashlib
 import http.client
@@ -192,12 +193,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+@functools.lru_cache(maxsize=1)
+def _opener() -> urllib.request.OpenerDirector:
+    """Built once per process: loading the system's certificates for every batch
+    cost more than sending it."""
+    context = ssl.create_default_context()  # certificates are always checked
+    return urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=context))
+
+
 def http_send(
     url: str, body: bytes, headers: dict[str, str], timeout: float
 ) -> tuple[int, dict[str, str]]:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    context = ssl.create_default_context()  # certificates are always checked
-    opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=context))
+    opener = _opener()
     try:
         with opener.open(request, timeout=timeout) as response:
             response.read()
