@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict, deque
 
+from ..i18n import _
 from .diagnostics import Pos, Reporter, did_you_mean
 from .model import (
     BUILTIN_FACTS,
@@ -47,21 +48,25 @@ def _check_links(guide: Guide, rep: Reporter) -> None:
         rep.error(
             guide.key_pos.get("start@value", Pos()),
             "unknown-node",
-            f"start '{guide.start}' is not a node of this guide",
+            _("start '{target}' is not a node of this guide").format(target=guide.start),
             did_you_mean(guide.start, _node_ids(guide)),
         )
     for node in guide.nodes.values():
         for link in node.links():
             if link.is_external:
-                target_guide, _ = link.split_external()
+                target_guide, _node = link.split_external()
                 if not target_guide:
-                    rep.error(link.pos, "bad-link", f"'{link.target}' names no guide")
+                    rep.error(
+                        link.pos,
+                        "bad-link",
+                        _("'{target}' names no guide").format(target=link.target),
+                    )
                 continue
             if link.target not in guide.nodes:
                 rep.error(
                     link.pos,
                     "unknown-node",
-                    f"next '{link.target}' is not a node of this guide",
+                    _("next '{target}' is not a node of this guide").format(target=link.target),
                     did_you_mean(link.target, _node_ids(guide)),
                 )
 
@@ -99,7 +104,9 @@ def _check_reachability(guide: Guide, rep: Reporter) -> None:
             rep.warning(
                 node.pos,
                 "unreachable-node",
-                f"node '{node_id}' cannot be reached from start '{guide.start}'",
+                _("node '{node}' cannot be reached from start '{start}'").format(
+                    node=node_id, start=guide.start
+                ),
             )
 
 
@@ -129,8 +136,10 @@ def _check_way_out(guide: Guide, rep: Reporter) -> None:
             rep.error(
                 node.pos,
                 "no-way-out",
-                f"node '{node_id}' is in a loop with no way out: no outcome can be reached from it",
-                "add a choice that leads to an outcome",
+                _(
+                    "node '{node}' is in a loop with no way out: no outcome can be reached from it"
+                ).format(node=node_id),
+                _("add a choice that leads to an outcome"),
             )
 
 
@@ -141,20 +150,30 @@ def _check_nodes(guide: Guide, rep: Reporter) -> None:
         text_pos = node.field_pos.get("text", node.pos)
         if not node.text.strip():
             if not isinstance(node, (CheckNode, BranchNode)):  # their text is optional
-                rep.error(text_pos, "empty-text", f"node '{node_id}' has no text")
+                rep.error(
+                    text_pos, "empty-text", _("node '{node}' has no text").format(node=node_id)
+                )
         else:
             _check_markdown(node.text, text_pos, node_id, rep)
         if node.caution is not None:
             caution_pos = node.field_pos.get("caution", node.pos)
             if not node.caution.strip():
-                rep.error(caution_pos, "empty-text", f"the caution of '{node_id}' is empty")
+                rep.error(
+                    caution_pos,
+                    "empty-text",
+                    _("the caution of '{node}' is empty").format(node=node_id),
+                )
             else:
                 _check_markdown(node.caution, caution_pos, node_id, rep)
         if isinstance(node, CheckNode):
             _check_labels(node_id, node.fallback, rep)
             fallback_pos = node.field_pos.get("fallback", node.pos)
             if not node.fallback_text.strip():
-                rep.error(fallback_pos, "empty-text", f"the fallback of '{node_id}' has no text")
+                rep.error(
+                    fallback_pos,
+                    "empty-text",
+                    _("the fallback of '{node}' has no text").format(node=node_id),
+                )
             else:
                 _check_markdown(node.fallback_text, fallback_pos, node_id, rep)
         if isinstance(node, QuestionNode):
@@ -163,8 +182,8 @@ def _check_nodes(guide: Guide, rep: Reporter) -> None:
                 rep.warning(
                     node.field_pos.get("choices", node.pos),
                     "single-choice",
-                    f"question '{node_id}' has only one choice",
-                    "use a step instead, or add the other answers",
+                    _("question '{node}' has only one choice").format(node=node_id),
+                    _("use a step instead, or add the other answers"),
                 )
 
 
@@ -173,13 +192,18 @@ def _check_labels(node_id: str, choices: list[Choice], rep: Reporter) -> None:
     for choice in choices:
         label = choice.label.strip()
         if not label:
-            rep.error(choice.pos, "empty-text", f"a choice of '{node_id}' has no label")
+            rep.error(
+                choice.pos,
+                "empty-text",
+                _("a choice of '{node}' has no label").format(node=node_id),
+            )
         elif label.casefold() in seen:
             rep.error(
                 choice.pos,
                 "duplicate-label",
-                f"the label '{label}' is used twice in '{node_id}' "
-                f"(first at line {seen[label.casefold()]})",
+                _("the label '{label}' is used twice in '{node}' (first at line {line})").format(
+                    label=label, node=node_id, line=seen[label.casefold()]
+                ),
             )
         else:
             seen[label.casefold()] = choice.pos.line
@@ -193,16 +217,24 @@ def _check_probes(guide: Guide, rep: Reporter) -> None:
             continue
         where = node.field_pos.get("with", node.field_pos.get("probe", node.pos))
         for problem in param_errors(node.probe, node.params):
-            rep.error(where, "bad-probe", f"check '{node_id}': {problem}")
+            rep.error(
+                where,
+                "bad-probe",
+                _("check '{node}': {problem}").format(node=node_id, problem=problem),
+            )
         if needs_consent(node.probe):
             command = node.params.get("command")
             shown = " ".join(map(str, command)) if isinstance(command, list) else "?"
             rep.warning(
                 node.field_pos.get("probe", node.pos),
                 "run-probe",
-                f"check '{node_id}' runs a command on the reader's machine: {shown}",
-                "it runs only from trusted guide folders and after the reader agrees; "
-                "prefer a built-in probe where one does the job",
+                _("check '{node}' runs a command on the reader's machine: {command}").format(
+                    node=node_id, command=shown
+                ),
+                _(
+                    "it runs only from trusted guide folders and after the reader agrees; "
+                    "prefer a built-in probe where one does the job"
+                ),
             )
 
 
@@ -224,7 +256,9 @@ def _check_facts(guide: Guide, rep: Reporter) -> None:
                     rep.error(
                         case.pos,
                         "unknown-fact",
-                        f"branch '{node_id}' tests the fact '{name}', which nothing sets",
+                        _("branch '{node}' tests the fact '{fact}', which nothing sets").format(
+                            node=node_id, fact=name
+                        ),
                         did_you_mean(name, sorted(known)),
                     )
 
@@ -247,8 +281,10 @@ def _check_branch_loops(guide: Guide, rep: Reporter) -> None:
                     rep.error(
                         branches[start].pos,
                         "branch-loop",
-                        f"branch '{start}' can lead back to itself through branches only",
-                        "put a question or a step on the way round",
+                        _("branch '{node}' can lead back to itself through branches only").format(
+                            node=start
+                        ),
+                        _("put a question or a step on the way round"),
                     )
                 elif link.target in branches:
                     stack.append(link.target)
@@ -260,7 +296,13 @@ def _check_redact(guide: Guide, rep: Reporter) -> None:
         try:
             re.compile(pattern)
         except re.error as exc:
-            rep.error(where, "bad-pattern", f"redact pattern '{pattern}' is not valid: {exc}")
+            rep.error(
+                where,
+                "bad-pattern",
+                _("redact pattern '{pattern}' is not valid: {problem}").format(
+                    pattern=pattern, problem=exc
+                ),
+            )
 
 
 def _check_markdown(text: str, pos: Pos, node_id: str, rep: Reporter) -> None:
@@ -273,14 +315,16 @@ def _check_markdown(text: str, pos: Pos, node_id: str, rep: Reporter) -> None:
         rep.warning(
             pos,
             "markdown-unclosed-fence",
-            f"the text of '{node_id}' opens a code block ({open_fence}) that is never closed",
-            f"add a closing {open_fence} line",
+            _("the text of '{node}' opens a code block ({fence}) that is never closed").format(
+                node=node_id, fence=open_fence
+            ),
+            _("add a closing {fence} line").format(fence=open_fence),
         )
     if _EMPTY_LINK.search(text):
         rep.warning(
             pos,
             "markdown-empty-link",
-            f"the text of '{node_id}' has a link with an empty target",
+            _("the text of '{node}' has a link with an empty target").format(node=node_id),
         )
 
 
@@ -296,8 +340,10 @@ def _check_confusable_ids(guide: Guide, rep: Reporter) -> None:
             rep.warning(
                 node.pos,
                 "confusable-ids",
-                f"node id '{node_id}' differs from '{first[key]}' only by case or '-'/'_'",
-                "rename one of them",
+                _("node id '{node}' differs from '{other}' only by case or '-'/'_'").format(
+                    node=node_id, other=first[key]
+                ),
+                _("rename one of them"),
             )
         else:
             first[key] = node_id
@@ -308,28 +354,38 @@ def _check_metadata(guide: Guide, rep: Reporter) -> None:
         rep.warning(
             Pos(1, 1),
             "no-summary",
-            "the guide has no summary",
-            "add one or two sentences: lists and search show them",
+            _("the guide has no summary"),
+            _("add one or two sentences: lists and search show them"),
         )
     if not guide.symptoms:
         rep.warning(
             Pos(1, 1),
             "no-symptoms",
-            "the guide has no symptoms",
-            "add the phrases and error messages a reader would type",
+            _("the guide has no symptoms"),
+            _("add the phrases and error messages a reader would type"),
         )
 
 
 def _check_tests(guide: Guide, rep: Reporter) -> None:
     for test in guide.tests:
         if test.outcome is None and test.node is None:
-            rep.error(test.pos, "bad-test", f"test '{test.name}' says neither 'outcome' nor 'node'")
+            rep.error(
+                test.pos,
+                "bad-test",
+                _("test '{name}' says neither 'outcome' nor 'node'").format(name=test.name),
+            )
         if test.outcome is not None and test.node is not None:
-            rep.error(test.pos, "bad-test", f"test '{test.name}' says both 'outcome' and 'node'")
+            rep.error(
+                test.pos,
+                "bad-test",
+                _("test '{name}' says both 'outcome' and 'node'").format(name=test.name),
+            )
         if test.node is not None and test.node not in guide.nodes:
             rep.error(
                 test.pos,
                 "unknown-node",
-                f"test '{test.name}' expects node '{test.node}', which is not a node of this guide",
+                _("test '{name}' expects node '{node}', which is not a node of this guide").format(
+                    name=test.name, node=test.node
+                ),
                 did_you_mean(test.node, _node_ids(guide)),
             )

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
+
+from ..i18n import _
 
 
 class Severity(str, Enum):
@@ -15,9 +18,8 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
-class Pos:
-    """A 1-based line and column in a file."""
+class Pos(NamedTuple):
+    """A 1-based line and column in a file (a tuple: millions are made and cached)."""
 
     line: int = 1
     column: int = 1
@@ -73,9 +75,21 @@ class Reporter:
         return any(d.is_error for d in self.items)
 
 
-def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
-    """A hint for a likely misspelling, or None when nothing is close."""
+def closest(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
+    """The candidate `word` is most likely a misspelling of, or None when nothing is close."""
     import difflib
 
     close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) -> str | None:
+    """A hint for a likely misspelling (in the reader's language), or None when
+    nothing is close."""
+    close = closest(word, candidates)
+    return suggestion(close) if close is not None else None
+
+
+def suggestion(word: str) -> str:
+    """The did-you-mean hint for a word already chosen (see `closest`)."""
+    return _("did you mean '{word}'?").format(word=word)

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import _, current_language, use_language
+from .cache import LoadCache, identity_of
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
 from .loader import LoadResult, display_path, load_guide
 from .model import Guide
@@ -78,14 +80,17 @@ def guide_files(
             path = Path(dirpath) / name
             skip = None
             if path.is_symlink() and not path.resolve().is_relative_to(root):
-                skip = ("link-outside-folder", "a link to a file outside the guide folder")
+                skip = (
+                    "link-outside-folder",
+                    _("skipped: a link to a file outside the guide folder"),
+                )
             elif path.exists() and not path.is_file():
                 # A FIFO or device would block or stream forever when read.
-                skip = ("not-a-file", "not a regular file")
+                skip = ("not-a-file", _("skipped: not a regular file"))
             if skip is not None:
                 if extra is not None:
                     rep = Reporter(display_path(path))
-                    rep.warning(Pos(1, 1), skip[0], f"skipped: {skip[1]}")
+                    rep.warning(Pos(1, 1), skip[0], skip[1])
                     extra.extend(rep.items)
                 continue
             found.append(path)
@@ -100,6 +105,13 @@ def _load_one(job: tuple[Path, str]) -> LoadResult:
     return load_guide(*job)
 
 
+def _start_worker(lang: str) -> None:
+    """A worker process speaks the reader's language too: a spawned (not forked)
+    process starts with none installed, and diagnostics are translated when made."""
+    if current_language() != lang:
+        use_language(lang)
+
+
 def _load_all(jobs: list[tuple[Path, str]], workers: int) -> list[LoadResult]:
     """Parse files in worker processes when there are many (each guide is parsed
     alone, so the work splits cleanly); in order, as a serial load would give."""
@@ -108,28 +120,54 @@ def _load_all(jobs: list[tuple[Path, str]], workers: int) -> list[LoadResult]:
     from concurrent.futures import ProcessPoolExecutor
 
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(current_language(),)
+        ) as pool:
             return list(pool.map(_load_one, jobs, chunksize=max(8, len(jobs) // (workers * 8))))
     except (OSError, RuntimeError):  # no processes here (a sandbox): load in this one
         return [_load_one(job) for job in jobs]
 
 
-def load_library(sources: Sequence[Source], *, override: bool = True, workers: int = 1) -> Library:
+def _load_cached(
+    jobs: list[tuple[Path, str]], workers: int, cache: LoadCache | None
+) -> list[LoadResult]:
+    """Results for every job, from the cache where the file has not changed; the
+    rest are parsed (in workers when many) and cached."""
+    if cache is None:
+        return _load_all(jobs, workers)
+    results: list[LoadResult | None] = [cache.get(path, origin) for path, origin in jobs]
+    todo = [i for i, r in enumerate(results) if r is None]
+    identities = {i: identity_of(jobs[i][0]) for i in todo}  # before reading
+    for i, result in zip(todo, _load_all([jobs[i] for i in todo], workers), strict=True):
+        cache.put(jobs[i][0], jobs[i][1], result, identities[i])
+        results[i] = result
+    cache.save()
+    return [r for r in results if r is not None]
+
+
+def load_library(
+    sources: Sequence[Source],
+    *,
+    override: bool = True,
+    workers: int = 1,
+    cache: Path | None = None,
+) -> Library:
     """Load every guide of every source. With `override`, a later source replaces an
     earlier guide of the same id; without it (validate), a second id is an error.
-    `workers` > 1 parses large libraries in that many processes."""
+    `workers` > 1 parses large libraries in that many processes; `cache` names the
+    file that keeps loaded files between runs (guides/cache.py)."""
     lib = Library()
     per_source: list[tuple[Source, list[Path]]] = []
     for source in sources:
         if not source.path.exists():
             rep = Reporter(display_path(source.path))
-            rep.error(Pos(1, 1), "no-such-path", "no such file or folder")
+            rep.error(Pos(1, 1), "no-such-path", _("no such file or folder"))
             lib.extra.extend(rep.items)
             continue
         per_source.append((source, guide_files(source.path, lib.extra)))
-    loaded = iter(
-        _load_all([(path, s.origin) for s, paths in per_source for path in paths], workers)
-    )
+    load_cache = LoadCache(cache, current_language()) if cache is not None else None
+    jobs = [(path, s.origin) for s, paths in per_source for path in paths]
+    loaded = iter(_load_cached(jobs, workers, load_cache))
     for _source, paths in per_source:
         seen_here: dict[str, LoadResult] = {}
         for _path in paths:
@@ -160,7 +198,9 @@ def _duplicate(result: LoadResult, first: LoadResult) -> None:
     rep.error(
         result.guide.key_pos.get("id@value", Pos()),
         "duplicate-id",
-        f"guide id '{result.guide.id}' is already used by {display_path(first.path)}",
+        _("guide id '{id}' is already used by {path}").format(
+            id=result.guide.id, path=display_path(first.path)
+        ),
     )
     result.diagnostics.extend(rep.items)
     result.guide = None
@@ -229,9 +269,11 @@ def _check_way_out_across_guides(lib: Library) -> None:
             rep.error(
                 node.pos,
                 "no-way-out",
-                f"node '{node.id}' leads only through links between guides that never "
-                "reach an outcome",
-                "give one of the linked guides a way to an outcome",
+                _(
+                    "node '{node}' leads only through links between guides that never "
+                    "reach an outcome"
+                ).format(node=node.id),
+                _("give one of the linked guides a way to an outcome"),
             )
         result.diagnostics.extend(rep.items)
         result.guide = None
@@ -247,14 +289,18 @@ def _check_one_link(lib: Library, target: str, pos: Pos, rep: Reporter) -> None:
         rep.error(
             pos,
             "unknown-guide",
-            f"'{target}' links to guide '{guide_id}', which is not in the library",
+            _("'{target}' links to guide '{guide}', which is not in the library").format(
+                target=target, guide=guide_id
+            ),
             did_you_mean(guide_id, list(lib.guides)),
         )
     elif node_id is not None and node_id not in other.nodes:
         rep.error(
             pos,
             "unknown-node",
-            f"'{target}': node '{node_id}' is not a node of guide '{guide_id}'",
+            _("'{target}': node '{node}' is not a node of guide '{guide}'").format(
+                target=target, node=node_id, guide=guide_id
+            ),
             did_you_mean(node_id, list(other.nodes)),
         )
 

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..i18n import _, translate
 from . import checks
 from .diagnostics import Diagnostic, Pos, Reporter
 from .model import (
@@ -61,7 +62,11 @@ def load_guide(path: Path, origin: str = "", data: bytes | None = None) -> LoadR
         try:
             data = path.read_bytes()
         except OSError as exc:
-            rep.error(Pos(1, 1), "unreadable", f"cannot read the file: {exc.strerror or exc}")
+            rep.error(
+                Pos(1, 1),
+                "unreadable",
+                _("cannot read the file: {reason}").format(reason=exc.strerror or exc),
+            )
             return LoadResult(path, None, rep.items)
     root = parse(data, rep)
     if root is None:
@@ -70,11 +75,12 @@ def load_guide(path: Path, origin: str = "", data: bytes | None = None) -> LoadR
         rep.error(
             root.pos,
             "not-a-guide",
-            "a guide file must be a mapping of keys (format, id, kind, title, ...), "
-            f"not {KIND_NAMES[kind_of(root)]}",
+            _(
+                "a guide file must be a mapping of keys (format, id, kind, title, ...), not {got}"
+            ).format(got=translate(KIND_NAMES[kind_of(root)])),
         )
         return LoadResult(path, None, rep.items)
-    rec = guide_spec().check(root, rep, "the guide")
+    rec = guide_spec().check(root, rep, _("the guide"))
     guide = _build(rec, rep, path, origin)
     if guide is not None:
         checks.check_guide(guide, rep)
@@ -94,11 +100,15 @@ def _build(rec: Rec, rep: Reporter, path: Path, origin: str) -> Guide | None:
                 rep.error(
                     rec.key_pos[key],
                     "wrong-kind-key",
-                    f"'{key}' belongs to tutorials; a troubleshooter has 'start' and 'nodes'",
+                    _(
+                        "'{key}' belongs to tutorials; a troubleshooter has 'start' and 'nodes'"
+                    ).format(key=key),
                 )
         for key in ("start", "nodes"):
             if key not in rec.key_pos:
-                rep.error(rec.pos, "missing-key", f"a troubleshooter needs '{key}'")
+                rep.error(
+                    rec.pos, "missing-key", _("a troubleshooter needs '{key}'").format(key=key)
+                )
         for node_id, (kpos, node_rec) in rec.get("nodes", {}).items():
             node = NODE_TYPES[node_rec.values["type"]].build(node_id, node_rec)
             node.pos = kpos
@@ -110,16 +120,20 @@ def _build(rec: Rec, rep: Reporter, path: Path, origin: str) -> Guide | None:
                 rep.error(
                     rec.key_pos[key],
                     "wrong-kind-key",
-                    f"'{key}' belongs to troubleshooters; a tutorial has 'steps'",
+                    _("'{key}' belongs to troubleshooters; a tutorial has 'steps'").format(key=key),
                 )
         if "steps" not in rec.key_pos:
-            rep.error(rec.pos, "missing-key", "a tutorial needs 'steps'")
+            rep.error(rec.pos, "missing-key", _("a tutorial needs 'steps'"))
         steps: list[Rec] = rec.get("steps", [])
         ids = [s.get("id") or f"step-{i + 1}" for i, s in enumerate(steps)]
         for i, (step_id, step) in enumerate(zip(ids, steps, strict=True)):
             nxt = ids[i + 1] if i + 1 < len(ids) else TUTORIAL_END
             if step_id in nodes:
-                rep.error(step.where("id"), "duplicate-id", f"step id '{step_id}' is used twice")
+                rep.error(
+                    step.where("id"),
+                    "duplicate-id",
+                    _("step id '{id}' is used twice").format(id=step_id),
+                )
                 continue
             node = StepNode(
                 step_id,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ..i18n import N_
 from .diagnostics import Pos
 from .spec import (
     AnyOf,
@@ -79,11 +80,11 @@ FACTS = MapOf(
     key=Str(
         description="A fact name.",
         pattern=FACT_NAME,
-        pattern_help="use lower-case letters, digits, - and _",
+        pattern_help=N_("use lower-case letters, digits, - and _"),
     ),
     description="Facts to record (name: value), for `branch` nodes to route on.",
-    key_noun="fact name",
-    item_noun="fact",
+    key_noun=N_("fact name"),
+    item_noun=N_("fact"),
 )
 #: Facts every walk knows without being told (the values a `when` may test).
 BUILTIN_FACTS = ("os",)
@@ -106,7 +107,7 @@ class Choice:
 
 CHOICE = Record(
     description="One answer the reader can pick.",
-    noun="choice",
+    noun=N_("choice"),
     fields=(
         Field("label", Str(description="The answer as shown.", lenient=True), required=True),
         Field("next", NEXT, required=True),
@@ -199,7 +200,7 @@ class QuestionNode(Node):
     type: ClassVar[str] = "question"
     spec: ClassVar[Record] = Record(
         description="Asks the reader something and branches on the answer.",
-        noun="question",
+        noun=N_("question"),
         passthrough=("type",),
         fields=(
             Field("text", Text("The question, in Markdown."), required=True),
@@ -245,7 +246,7 @@ class StepNode(Node):
     type: ClassVar[str] = "step"
     spec: ClassVar[Record] = Record(
         description="An instruction to carry out; then the walk continues.",
-        noun="step",
+        noun=N_("step"),
         passthrough=("type",),
         fields=(
             Field("text", Text("What to do, in Markdown."), required=True),
@@ -270,7 +271,7 @@ class OutcomeNode(Node):
     type: ClassVar[str] = "outcome"
     spec: ClassVar[Record] = Record(
         description="Ends the walk and says how it ended.",
-        noun="outcome",
+        noun=N_("outcome"),
         passthrough=("type",),
         fields=(
             Field(
@@ -321,7 +322,7 @@ class CheckNode(Node):
     type: ClassVar[str] = "check"
     spec: ClassVar[Record] = Record(
         description="Checks the machine itself and branches on the result.",
-        noun="check",
+        noun=N_("check"),
         passthrough=("type",),
         fields=(
             Field("text", Text("What is checked and why, in Markdown (optional).")),
@@ -340,7 +341,7 @@ class CheckNode(Node):
                         "The question for the reader when the probe cannot run here, "
                         "was declined or timed out."
                     ),
-                    noun="fallback",
+                    noun=N_("fallback"),
                     fields=(
                         Field("text", Text("The question, in Markdown."), required=True),
                         Field(
@@ -421,7 +422,7 @@ class BranchNode(Node):
     type: ClassVar[str] = "branch"
     spec: ClassVar[Record] = Record(
         description="Goes on by facts (the OS, answers and check results so far).",
-        noun="branch",
+        noun=N_("branch"),
         passthrough=("type",),
         fields=(
             Field("text", Text("A note for writers; never shown.")),
@@ -430,7 +431,7 @@ class BranchNode(Node):
                 ListOf(
                     Record(
                         description="Where to go when every fact has the value given.",
-                        noun="case",
+                        noun=N_("case"),
                         fields=(
                             Field(
                                 "when",
@@ -439,12 +440,12 @@ class BranchNode(Node):
                                     key=Str(
                                         description="A fact name.",
                                         pattern=FACT_NAME,
-                                        pattern_help="use lower-case letters, digits, - and _",
+                                        pattern_help=N_("use lower-case letters, digits, - and _"),
                                     ),
                                     description="Facts and the values they must have.",
                                     min_items=1,
-                                    key_noun="fact name",
-                                    item_noun="fact",
+                                    key_noun=N_("fact name"),
+                                    item_noun=N_("fact"),
                                 ),
                                 required=True,
                             ),
@@ -498,7 +499,7 @@ NODE_TYPES: dict[str, type[Node]] = {
 
 TUTORIAL_STEP = Record(
     description="One step of a tutorial.",
-    noun="tutorial step",
+    noun=N_("tutorial step"),
     fields=(
         Field("id", NodeId("An optional id for the step (default: step-N)."), required=False),
         Field("title", Str(description="The step's heading.", lenient=True), required=True),
@@ -513,12 +514,12 @@ ANSWER = AnyOf(
         Str(description="A choice label exactly as written, or `next` for a step."),
     ),
     description="One answer: a choice number, a choice label, or `next` for a step.",
-    expected="a choice number or a choice label",
+    expected=N_("a choice number or a choice label"),
 )
 
 GUIDE_TEST = Record(
     description="A walk through the guide and where it must end.",
-    noun="test",
+    noun=N_("test"),
     fields=(
         Field("name", Str(description="What the test checks.", lenient=True), required=True),
         Field(
@@ -527,7 +528,7 @@ GUIDE_TEST = Record(
                 Str(
                     description="A node id, or GUIDE-ID#NODE-ID in a linked guide.",
                     pattern=r"^([a-z0-9][a-z0-9-]*#)?[A-Za-z0-9][A-Za-z0-9_-]*$",
-                    pattern_help="a node id, or GUIDE-ID#NODE-ID",
+                    pattern_help=N_("a node id, or GUIDE-ID#NODE-ID"),
                 ),
                 description=(
                     "Nodes to walk through, in order, starting at the start node; the "
@@ -562,7 +563,7 @@ def guide_spec() -> Record:
     return Record(
         title="selfhelp guide",
         description="A selfhelp-tui guide: a troubleshooter (a tree of nodes) or a tutorial.",
-        noun="the guide",
+        noun=N_("the guide"),
         fields=(
             Field(
                 "format",
@@ -607,7 +608,7 @@ def guide_spec() -> Record:
                 Str(
                     description="The language of the guide text (a code such as en, nb, hu).",
                     pattern=r"^[a-z]{2,3}([_-][A-Za-z0-9]+)?$",
-                    pattern_help="use a language code such as en or pt-BR",
+                    pattern_help=N_("use a language code such as en or pt-BR"),
                 ),
                 default="en",
             ),
@@ -619,8 +620,8 @@ def guide_spec() -> Record:
                     key=NodeId("A node id."),
                     description="The nodes of a troubleshooter, by id.",
                     min_items=1,
-                    key_noun="node id",
-                    item_noun="node",
+                    key_noun=N_("node id"),
+                    item_noun=N_("node"),
                 ),
             ),
             Field(

@@ -2,6 +2,11 @@
 
 The same specs drive the loader's checks (with positions and did-you-mean hints)
 and the JSON Schema that editors use, so the two can never disagree.
+
+Messages are translated when a value is checked, never at import time. The words a
+spec is given to name things in messages (`noun`, `key_noun`, `item_noun`,
+`pattern_help`, `expected`) are English msgids: mark them with `N_()` where they are
+written; they are looked up with `translate()` when a message is made.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diagnostics import Pos, Reporter, did_you_mean
+from ..i18n import N_, _, ngettext, translate
+from .diagnostics import Pos, Reporter, closest, did_you_mean, suggestion
 from .text import clean_text
 from .yamlsrc import KIND_NAMES, YMap, YScalar, YSeq, YValue, kind_of
 
@@ -21,7 +27,18 @@ _ID_RE = re.compile(ID_PATTERN)
 
 
 def _got(value: YValue) -> str:
-    return KIND_NAMES[kind_of(value)]
+    return translate(KIND_NAMES[kind_of(value)])
+
+
+def _words(text: str) -> str:
+    """A word or phrase a spec was given for messages (a noun, a pattern's help), in
+    the reader's language; an empty one stays empty."""
+    return translate(text) if text else text
+
+
+def _of(name: str, where: str) -> str:
+    """The value of key `name` in the thing `where` names: `'label' of choice 2`."""
+    return _("'{key}' of {where}").format(key=name, where=where)
 
 
 class Spec:
@@ -33,15 +50,28 @@ class Spec:
     def json_schema(self) -> dict[str, Any]:  # pragma: no cover
         raise NotImplementedError
 
-    def _type_error(self, value: YValue, rep: Reporter, where: str, expected: str) -> Any:
+    def _type_error(
+        self, value: YValue, rep: Reporter, where: str, expected: str, *, text: bool = False
+    ) -> Any:
+        """Report a value of the wrong type. `expected` is in the reader's language
+        ("a string"); `text` says a string was expected (a bare true/false gets a hint)."""
         if isinstance(value, YScalar) and value.kind == "tagged":
             return INVALID  # its tag was reported already
         hint = None
-        if isinstance(value, YScalar) and value.kind == "bool" and expected == "a string":
-            hint = f'quote it: "{value.raw}"; unquoted, YAML reads it as true or false'
+        if isinstance(value, YScalar) and value.kind == "bool" and text:
+            hint = _('quote it: "{value}"; unquoted, YAML reads it as true or false').format(
+                value=value.raw
+            )
         elif isinstance(value, YScalar) and value.kind == "null":
-            hint = "the value is missing"
-        rep.error(value.pos, "wrong-type", f"{where} must be {expected}, not {_got(value)}", hint)
+            hint = _("the value is missing")
+        rep.error(
+            value.pos,
+            "wrong-type",
+            _("{where} must be {expected}, not {got}").format(
+                where=where, expected=expected, got=_got(value)
+            ),
+            hint,
+        )
         return INVALID
 
 
@@ -59,17 +89,25 @@ class Str(Spec):
         if not isinstance(value, YScalar) or value.kind not in (
             ("str", "int", "float", "timestamp") if self.lenient else ("str",)
         ):
-            return self._type_error(value, rep, where, "a string")
+            return self._type_error(value, rep, where, _("a string"), text=True)
         text = value.value if value.kind == "str" else value.raw
         text, removed = clean_text(text)
         if removed:
             rep.warning(
                 value.pos,
                 "control-characters",
-                f"{where} contains control characters or escape sequences; they were removed",
+                _(
+                    "{where} contains control characters or escape sequences; they were removed"
+                ).format(where=where),
             )
         if self.pattern and not re.match(self.pattern, text):
-            rep.error(value.pos, "bad-id", f"{where} '{text}' is not valid: {self.pattern_help}")
+            rep.error(
+                value.pos,
+                "bad-id",
+                _("{where} '{value}' is not valid: {help}").format(
+                    where=where, value=text, help=_words(self.pattern_help)
+                ),
+            )
             return INVALID
         return text
 
@@ -87,7 +125,7 @@ def Id(description: str) -> Str:
     return Str(
         description=description,
         pattern=ID_PATTERN,
-        pattern_help="use lowercase letters, digits and '-', starting with a letter or digit",
+        pattern_help=N_("use lowercase letters, digits and '-', starting with a letter or digit"),
         lenient=True,
     )
 
@@ -103,7 +141,7 @@ def NodeId(description: str) -> Str:
     return Str(
         description=description,
         pattern=NODE_ID_PATTERN,
-        pattern_help="use ASCII letters, digits, '-' and '_', starting with a letter or digit",
+        pattern_help=N_("use ASCII letters, digits, '-' and '_', starting with a letter or digit"),
         lenient=True,
     )
 
@@ -115,9 +153,13 @@ class Int(Spec):
 
     def check(self, value: YValue, rep: Reporter, where: str) -> Any:
         if not isinstance(value, YScalar) or value.kind != "int":
-            return self._type_error(value, rep, where, "an integer")
+            return self._type_error(value, rep, where, _("an integer"))
         if self.minimum is not None and value.value < self.minimum:
-            rep.error(value.pos, "out-of-range", f"{where} must be at least {self.minimum}")
+            rep.error(
+                value.pos,
+                "out-of-range",
+                _("{where} must be at least {minimum}").format(where=where, minimum=self.minimum),
+            )
             return INVALID
         return int(value.value)
 
@@ -139,7 +181,9 @@ class Const(Spec):
             rep.error(
                 value.pos,
                 "unsupported-format",
-                f"{where} is {shown}, but this version of selfhelp reads only {self.value}",
+                _("{where} is {value}, but this version of selfhelp reads only {supported}").format(
+                    where=where, value=shown, supported=self.value
+                ),
             )
             return INVALID
         return self.value
@@ -155,12 +199,16 @@ class Enum(Spec):
 
     def check(self, value: YValue, rep: Reporter, where: str) -> Any:
         if not isinstance(value, YScalar) or value.kind != "str":
-            return self._type_error(value, rep, where, "one of " + ", ".join(self.values))
+            return self._type_error(
+                value, rep, where, _("one of {values}").format(values=", ".join(self.values))
+            )
         if value.value not in self.values:
             rep.error(
                 value.pos,
                 "bad-value",
-                f"{where} is '{value.value}', which is not one of: {', '.join(self.values)}",
+                _("{where} is '{value}', which is not one of: {values}").format(
+                    where=where, value=value.value, values=", ".join(self.values)
+                ),
                 did_you_mean(value.value, self.values),
             )
             return INVALID
@@ -185,7 +233,7 @@ class AnyOf(Spec):
             if result is not INVALID and not probe.has_errors:
                 rep.items.extend(probe.items)
                 return result
-        return self._type_error(value, rep, where, self.expected)
+        return self._type_error(value, rep, where, _words(self.expected))
 
     def json_schema(self) -> dict[str, Any]:
         return {
@@ -202,16 +250,24 @@ class ListOf(Spec):
 
     def check(self, value: YValue, rep: Reporter, where: str) -> Any:
         if not isinstance(value, YSeq):
-            return self._type_error(value, rep, where, "a list")
+            return self._type_error(value, rep, where, _("a list"))
         if len(value.items) < self.min_items:
             rep.error(
                 value.pos,
                 "too-few-items",
-                f"{where} needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}",
+                ngettext(
+                    "{where} needs at least {n} item",
+                    "{where} needs at least {n} items",
+                    self.min_items,
+                ).format(where=where, n=self.min_items),
             )
-        noun = getattr(self.item, "noun", None) or "item"
+        noun = getattr(self.item, "noun", None)
+        noun = _words(noun) if noun else _("item")
         out = [
-            self.item.check(v, rep, f"{noun} {i + 1} of {where}") for i, v in enumerate(value.items)
+            self.item.check(
+                v, rep, _("{noun} {n} of {where}").format(noun=noun, n=i + 1, where=where)
+            )
+            for i, v in enumerate(value.items)
         ]
         return [v for v in out if v is not INVALID]
 
@@ -256,13 +312,13 @@ class Record(Spec):
     description: str = ""
     title: str = ""
     #: What a record is called in messages ("node 'x'", "choice 2").
-    noun: str = "mapping"
+    noun: str = N_("mapping")
     #: Extra fields accepted silently (a discriminator checked by the parent).
     passthrough: tuple[str, ...] = ()
 
     def check(self, value: YValue, rep: Reporter, where: str) -> Any:
         if not isinstance(value, YMap):
-            return self._type_error(value, rep, where, "a mapping of keys to values")
+            return self._type_error(value, rep, where, _("a mapping of keys to values"))
         known = {f.name: f for f in self.fields}
         values: dict[str, Any] = {}
         value_pos: dict[str, Pos] = {}
@@ -273,21 +329,28 @@ class Record(Spec):
             fspec = known.get(key)
             if fspec is None:
                 missing = [n for n in known if n not in value.items]
-                close = did_you_mean(key, missing) or did_you_mean(key, list(known))
+                close = closest(key, missing) or closest(key, list(known))
                 if close:
-                    suggested.add(close.split("'")[1])
+                    suggested.add(close)
                 rep.error(
-                    value.key_pos[key], "unknown-key", f"unknown key '{key}' in {where}", close
+                    value.key_pos[key],
+                    "unknown-key",
+                    _("unknown key '{key}' in {where}").format(key=key, where=where),
+                    suggestion(close) if close else None,
                 )
                 continue
-            checked = fspec.spec.check(item, rep, f"'{key}' of {where}")
+            checked = fspec.spec.check(item, rep, _of(key, where))
             value_pos[key] = item.pos
             if checked is not INVALID:
                 values[key] = checked
         for f in self.fields:
             if f.name not in value.items:
                 if f.required and f.name not in suggested:  # a typo, reported once
-                    rep.error(value.pos, "missing-key", f"{where} has no '{f.name}'")
+                    rep.error(
+                        value.pos,
+                        "missing-key",
+                        _("{where} has no '{key}'").format(where=where, key=f.name),
+                    )
                 elif f.default is not None:
                     values[f.name] = f.default() if callable(f.default) else f.default
         return Rec(value.pos, values, dict(value.key_pos), value_pos)
@@ -319,13 +382,15 @@ class Tagged(Spec):
 
     def check(self, value: YValue, rep: Reporter, where: str) -> Any:
         if not isinstance(value, YMap):
-            return self._type_error(value, rep, where, "a mapping of keys to values")
+            return self._type_error(value, rep, where, _("a mapping of keys to values"))
         tag = value.items.get(self.key)
         if tag is None:
             rep.error(
                 value.pos,
                 "missing-key",
-                f"{where} has no '{self.key}' (one of: {', '.join(self.variants)})",
+                _("{where} has no '{key}' (one of: {values})").format(
+                    where=where, key=self.key, values=", ".join(self.variants)
+                ),
             )
             return INVALID
         if not isinstance(tag, YScalar) or tag.value not in self.variants:
@@ -333,7 +398,9 @@ class Tagged(Spec):
             rep.error(
                 tag.pos,
                 "unknown-type",
-                f"'{shown}' is not a {self.key} of node; known: {', '.join(self.variants)}",
+                _("'{value}' is not a {key} of node; known: {values}").format(
+                    value=shown, key=self.key, values=", ".join(self.variants)
+                ),
                 did_you_mean(str(shown), list(self.variants)),
             )
             return INVALID
@@ -368,20 +435,23 @@ class MapOf(Spec):
     key: Str = field(default_factory=lambda: Id("An id."))
     description: str = ""
     min_items: int = 0
-    key_noun: str = "key"
+    key_noun: str = N_("key")
     #: What one value is called in messages: "node" gives "node 'check-df'".
     item_noun: str = ""
 
     def check(self, value: YValue, rep: Reporter, where: str) -> Any:
         if not isinstance(value, YMap):
-            return self._type_error(value, rep, where, "a mapping of ids to values")
+            return self._type_error(value, rep, where, _("a mapping of ids to values"))
         if len(value.items) < self.min_items:
-            rep.error(value.pos, "too-few-items", f"{where} is empty")
+            rep.error(value.pos, "too-few-items", _("{where} is empty").format(where=where))
         out: dict[str, tuple[Pos, Any]] = {}
+        key_noun = _words(self.key_noun)
+        item_noun = _words(self.item_noun)
         for key, item in value.items.items():
             kpos = value.key_pos[key]
-            checked_key = self.key.check(YScalar(kpos, key, "str", key), rep, self.key_noun)
-            checked = self.value.check(item, rep, f"{self.item_noun} '{key}'".lstrip())
+            checked_key = self.key.check(YScalar(kpos, key, "str", key), rep, key_noun)
+            name = _("{noun} '{key}'").format(noun=item_noun, key=key) if item_noun else f"'{key}'"
+            checked = self.value.check(item, rep, name)
             if checked is not INVALID and checked_key is not INVALID:
                 out[key] = (kpos, checked)
         return out
@@ -411,19 +481,21 @@ class Params(Spec):
                     rep.warning(
                         value.pos,
                         "control-characters",
-                        f"{where} contains control characters or escape sequences; "
-                        "they were removed",
+                        _(
+                            "{where} contains control characters or escape sequences; "
+                            "they were removed"
+                        ).format(where=where),
                     )
                 return text
             return value.value
-        return self._type_error(value, rep, where, "a string, a number, true/false or a list")
+        return self._type_error(value, rep, where, _("a string, a number, true/false or a list"))
 
     def check(self, value: YValue, rep: Reporter, where: str) -> Any:
         if not isinstance(value, YMap):
-            return self._type_error(value, rep, where, "a mapping of parameter names to values")
+            return self._type_error(value, rep, where, _("a mapping of parameter names to values"))
         out: dict[str, Any] = {}
         for key, item in value.items.items():
-            name = f"'{key}' of {where}"
+            name = _of(key, where)
             if isinstance(item, YSeq):
                 items = [self._scalar(v, rep, name) for v in item.items]
                 if all(v is not INVALID for v in items):

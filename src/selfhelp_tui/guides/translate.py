@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _, ngettext
 from ..i18n.languages import LANGUAGES, PSEUDO, language_name
 from ..i18n.po import PoEntry, PoError, PoFile, format_po, parse_po
 from ..i18n.pseudo import pseudo
@@ -341,14 +342,16 @@ def check_translation(guide: Guide, path: Path, lang: str) -> list[Diagnostic]:
         rep.error(Pos(exc.line, exc.column), "po-syntax", exc.message)
         return rep.items
     except (OSError, UnicodeDecodeError) as exc:
-        rep.error(Pos(), "unreadable", f"cannot read the file: {exc}")
+        rep.error(Pos(), "unreadable", _("cannot read the file: {reason}").format(reason=exc))
         return rep.items
     header_lang = po.language
     if header_lang and header_lang.replace("-", "_").split("_")[0].lower() != lang.lower():
         rep.warning(
             Pos(),
             "translation-language",
-            f"the file name says '{lang}' but its Language header says '{header_lang}'",
+            _("the file name says '{lang}' but its Language header says '{header}'").format(
+                lang=lang, header=header_lang
+            ),
         )
     strings = {s.context: s for s in source_strings(guide)}
     by_node: dict[str | None, list[str]] = {}
@@ -369,19 +372,25 @@ def check_translation(guide: Guide, path: Path, lang: str) -> list[Diagnostic]:
         st = state(entry, source.text)
         subject = _subject(source)
         if st == STALE:
+            if entry.fuzzy:
+                message = _(
+                    "the {lang} translation of {subject} is stale: "
+                    "it is marked fuzzy (needs review)"
+                )
+                hint = None
+            else:
+                message = _(
+                    "the {lang} translation of {subject} is stale: "
+                    "the source text changed since it was translated"
+                )
+                hint = _(
+                    "update it with `selfhelp i18n extract {guide} --lang {lang}`, then review it"
+                ).format(guide=display_path(guide.path or path), lang=lang)
             rep.warning(
                 where,
                 "translation-stale",
-                f"the {lang} translation of {subject} is stale: "
-                + (
-                    "it is marked fuzzy (needs review)"
-                    if entry.fuzzy
-                    else "the source text changed since it was translated"
-                ),
-                f"update it with `selfhelp i18n extract {display_path(guide.path or path)} "
-                f"--lang {lang}`, then review it"
-                if not entry.fuzzy
-                else None,
+                message.format(lang=lang, subject=subject),
+                hint,
             )
         if st == CURRENT:
             _check_code(source, entry, where, lang, rep)
@@ -393,26 +402,42 @@ def check_translation(guide: Guide, path: Path, lang: str) -> list[Diagnostic]:
         if not missing:
             continue
         first = next((found[c].line for c in missing if c in found and found[c].line), 1)
-        what = f"node '{node_id}'" if node_id else "the guide's title, summary, tags or symptoms"
+        if node_id:
+            message = ngettext(
+                "node '{node}': {n} string not translated into {lang} ({contexts})",
+                "node '{node}': {n} strings not translated into {lang} ({contexts})",
+                len(missing),
+            )
+        else:
+            message = ngettext(
+                "the guide's title, summary, tags or symptoms: "
+                "{n} string not translated into {lang} ({contexts})",
+                "the guide's title, summary, tags or symptoms: "
+                "{n} strings not translated into {lang} ({contexts})",
+                len(missing),
+            )
         rep.warning(
             Pos(first, 1),
             "translation-missing",
-            f"{what}: {len(missing)} string{'s' if len(missing) != 1 else ''} not translated "
-            f"into {lang} ({', '.join(missing)})",
+            message.format(node=node_id, n=len(missing), lang=lang, contexts=", ".join(missing)),
         )
     return sorted(rep.items, key=Diagnostic.sort_key)
 
 
 def _subject(s: SourceString) -> str:
+    """The string a message is about; the field is named as in msgctxt (`title`,
+    `tags 2`, `choices/0/label`), which is not translated."""
     if s.node is None:
-        return f"the guide's {s.context.replace('/', ' ')}"
+        return _("the guide's {field}").format(field=s.context.replace("/", " "))
     field = s.context[len(s.node) + 1 :]
-    return f"node '{s.node}' ({field})"
+    return _("node '{node}' ({field})").format(node=s.node, field=field)
 
 
 def _no_context(msgid: str) -> str:
     short = msgid if len(msgid) <= 40 else msgid[:37] + "..."
-    return f"the entry for '{short}' has no msgctxt: it must name the node and field"
+    return _("the entry for '{msgid}' has no msgctxt: it must name the node and field").format(
+        msgid=short
+    )
 
 
 def _unknown(guide: Guide, ctx: str, where: Pos, rep: Reporter) -> None:
@@ -423,7 +448,9 @@ def _unknown(guide: Guide, ctx: str, where: Pos, rep: Reporter) -> None:
         rep.error(
             where,
             "translation-unknown-node",
-            f"translation for node '{node_id}', which is not a node of guide '{guide.id}'",
+            _("translation for node '{node}', which is not a node of guide '{guide}'").format(
+                node=node_id, guide=guide.id
+            ),
             did_you_mean(node_id, nodes),
         )
         return
@@ -431,7 +458,9 @@ def _unknown(guide: Guide, ctx: str, where: Pos, rep: Reporter) -> None:
     rep.error(
         where,
         "translation-unknown-string",
-        f"translation for '{ctx}', which is not a string of guide '{guide.id}'",
+        _("translation for '{context}', which is not a string of guide '{guide}'").format(
+            context=ctx, guide=guide.id
+        ),
         did_you_mean(ctx, known),
     )
 
@@ -444,9 +473,11 @@ def _check_code(source: SourceString, entry: PoEntry, where: Pos, lang: str, rep
             rep.warning(
                 where,
                 "translation-code-changed",
-                f"the {lang} translation of {_subject(source)} does not contain the code "
-                f"`{shown}` exactly as in the source",
-                "commands and code must be copied as they are",
+                _(
+                    "the {lang} translation of {subject} does not contain the code "
+                    "`{code}` exactly as in the source"
+                ).format(lang=lang, subject=_subject(source), code=shown),
+                _("commands and code must be copied as they are"),
             )
 
 
@@ -466,9 +497,12 @@ def check_guide_translations(guide: Guide, langs: Sequence[str] | None = None) -
             rep.warning(
                 Pos(),
                 "translation-missing",
-                f"the guide has no {lang} translation "
-                f"(expected {display_path(translation_path(guide.path, lang))})",
-                f"create it with `selfhelp i18n extract {display_path(guide.path)} --lang {lang}`",
+                _("the guide has no {lang} translation (expected {path})").format(
+                    lang=lang, path=display_path(translation_path(guide.path, lang))
+                ),
+                _("create it with `selfhelp i18n extract {guide} --lang {lang}`").format(
+                    guide=display_path(guide.path), lang=lang
+                ),
             )
             out.extend(rep.items)
             continue
@@ -489,14 +523,18 @@ def orphan_translations(po_files: Iterable[Path], guide_files: Iterable[Path]) -
             rep.error(
                 Pos(),
                 "translation-no-guide",
-                "a translation file in a guide folder must be named GUIDE.LANG.po "
-                "(such as disk-full.nb.po)",
+                _(
+                    "a translation file in a guide folder must be named GUIDE.LANG.po "
+                    "(such as disk-full.nb.po)"
+                ),
             )
         else:
             rep.error(
                 Pos(),
                 "translation-no-guide",
-                f"translation of '{split[0]}', but there is no {split[0]}.yaml beside it",
+                _("translation of '{guide}', but there is no {guide}.yaml beside it").format(
+                    guide=split[0]
+                ),
             )
         out.extend(rep.items)
     return out

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from ..i18n import N_, _, ngettext
 from .diagnostics import Diagnostic, Pos, Reporter, Severity
 
 try:  # pragma: no cover - which one is present depends on the PyYAML build
@@ -63,16 +64,18 @@ class YMap:
 
 YValue = YScalar | YSeq | YMap
 
+#: What a value of each kind is called in messages: English msgids, to be looked up
+#: with `i18n.translate()` when a message is made (this is built at import time).
 KIND_NAMES = {
-    "str": "a string",
-    "int": "an integer",
-    "float": "a number",
-    "bool": "a boolean",
-    "null": "nothing (null)",
-    "timestamp": "a date",
-    "tagged": "a tagged value",
-    "seq": "a list",
-    "map": "a mapping",
+    "str": N_("a string"),
+    "int": N_("an integer"),
+    "float": N_("a number"),
+    "bool": N_("a boolean"),
+    "null": N_("nothing (null)"),
+    "timestamp": N_("a date"),
+    "tagged": N_("a tagged value"),
+    "seq": N_("a list"),
+    "map": N_("a mapping"),
 }
 
 
@@ -84,6 +87,14 @@ def kind_of(value: YValue) -> str:
 
 def _pos(mark: Any) -> Pos:
     return Pos(mark.line + 1, mark.column + 1)
+
+
+def _too_deep() -> str:
+    return ngettext(
+        "values are nested more than {limit} level deep",
+        "values are nested more than {limit} levels deep",
+        MAX_DEPTH,
+    ).format(limit=MAX_DEPTH)
 
 
 class _TooBig(Exception):
@@ -125,14 +136,16 @@ def _bad_tag(node: yaml.Node, rep: Reporter) -> None:
         rep.error(
             _pos(node.start_mark),
             "unsafe-tag",
-            f"the YAML tag '{tag}' is not allowed: guide files cannot create program objects",
+            _(
+                "the YAML tag '{tag}' is not allowed: guide files cannot create program objects"
+            ).format(tag=tag),
         )
     else:
         rep.error(
             _pos(node.start_mark),
             "unknown-tag",
-            f"the YAML tag '{tag}' is not supported in guide files",
-            "remove the tag",
+            _("the YAML tag '{tag}' is not supported in guide files").format(tag=tag),
+            _("remove the tag"),
         )
 
 
@@ -160,7 +173,11 @@ class _Converter:
         if self.count > MAX_NODES:
             raise _TooBig(
                 _pos(node.start_mark),
-                f"the file expands to more than {MAX_NODES} values (an alias bomb?)",
+                ngettext(
+                    "the file expands to more than {limit} value (an alias bomb?)",
+                    "the file expands to more than {limit} values (an alias bomb?)",
+                    MAX_NODES,
+                ).format(limit=MAX_NODES),
                 "too-many-values",
             )
 
@@ -169,7 +186,7 @@ class _Converter:
         if depth > MAX_DEPTH:
             raise _TooBig(
                 _pos(node.start_mark),
-                f"values are nested more than {MAX_DEPTH} levels deep",
+                _too_deep(),
                 "too-deep",
             )
         if isinstance(node, yaml.ScalarNode):
@@ -190,12 +207,12 @@ class _Converter:
             key_pos = _pos(key_node.start_mark)
             if key_node.tag == _TAG + "merge":
                 self.rep.error(
-                    key_pos, "merge-key", "YAML merge keys ('<<') are not supported in guides"
+                    key_pos, "merge-key", _("YAML merge keys ('<<') are not supported in guides")
                 )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.rep.error(
-                    key_pos, "bad-key", "a key must be a plain word, not a list or mapping"
+                    key_pos, "bad-key", _("a key must be a plain word, not a list or mapping")
                 )
                 continue
             if key_node.tag not in _SCALAR_TAGS:
@@ -207,7 +224,9 @@ class _Converter:
                 self.rep.error(
                     key_pos,
                     "duplicate-key",
-                    f"duplicate key '{key}' (first defined at line {first.line})",
+                    _("duplicate key '{key}' (first defined at line {line})").format(
+                        key=key, line=first.line
+                    ),
                 )
                 continue
             result.key_pos[key] = key_pos
@@ -221,8 +240,8 @@ def decode(data: bytes, rep: Reporter) -> str | None:
         rep.error(
             Pos(1, 1),
             "bad-encoding",
-            "the file is UTF-16 or UTF-32; guide files must be UTF-8",
-            "save the file as UTF-8",
+            _("the file is UTF-16 or UTF-32; guide files must be UTF-8"),
+            _("save the file as UTF-8"),
         )
         return None
     if data.startswith(codecs.BOM_UTF8):
@@ -236,13 +255,13 @@ def decode(data: bytes, rep: Reporter) -> str | None:
         rep.error(
             Pos(line, column),
             "bad-encoding",
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-            "save the file as UTF-8",
+            _("the file is not valid UTF-8 (byte 0x{byte})").format(byte=f"{data[exc.start]:02x}"),
+            _("save the file as UTF-8"),
         )
         return None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        rep.error(Pos(line, 1), "bad-encoding", "the file contains a NUL byte (is it binary?)")
+        rep.error(Pos(line, 1), "bad-encoding", _("the file contains a NUL byte (is it binary?)"))
         return None
     return text
 
@@ -262,15 +281,17 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic
             pos.column,
             Severity.ERROR,
             "several-documents",
-            "a guide file holds one YAML document, not several",
+            _("a guide file holds one YAML document, not several"),
         )
-    message = f"YAML syntax error: {exc.context + ', ' if exc.context else ''}{problem}"
+    # PyYAML's own words (context, problem) are English: only the frame is translated.
+    detail = f"{exc.context + ', ' if exc.context else ''}{problem}"
+    message = _("YAML syntax error: {problem}").format(problem=detail)
     hint = None
     lines = text.splitlines()
     if 0 < pos.line <= len(lines) and "\t" in lines[pos.line - 1][: pos.column + 1]:
-        hint = "indent with spaces, not tabs"
+        hint = _("indent with spaces, not tabs")
     elif "end of stream" in problem and exc.context and "quoted" in exc.context:
-        hint = "close the quote"
+        hint = _("close the quote")
     return Diagnostic(file, pos.line, pos.column, Severity.ERROR, "yaml-syntax", message, hint)
 
 
@@ -280,8 +301,12 @@ def parse(data: bytes, rep: Reporter) -> YValue | None:
         rep.error(
             Pos(1, 1),
             "file-too-large",
-            f"the file is {len(data)} bytes; guide files may be at most {MAX_FILE_BYTES} bytes",
-            "split it into several guides linked with 'guide:' targets",
+            ngettext(
+                "the file is {size} byte; guide files may be at most {limit} bytes",
+                "the file is {size} bytes; guide files may be at most {limit} bytes",
+                len(data),
+            ).format(size=len(data), limit=MAX_FILE_BYTES),
+            _("split it into several guides linked with 'guide:' targets"),
         )
         return None
     text = decode(data, rep)
@@ -293,13 +318,15 @@ def parse(data: bytes, rep: Reporter) -> YValue | None:
         rep.items.append(_syntax_error(exc, text, rep.file))
         return None
     except yaml.YAMLError as exc:
-        rep.error(Pos(1, 1), "yaml-syntax", f"YAML syntax error: {exc}")
+        rep.error(Pos(1, 1), "yaml-syntax", _("YAML syntax error: {problem}").format(problem=exc))
         return None
     except RecursionError:
-        rep.error(Pos(1, 1), "too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
+        rep.error(Pos(1, 1), "too-deep", _too_deep())
         return None
     if root is None:
-        rep.error(Pos(1, 1), "empty-file", "the file is empty", "a guide starts with 'format: 1'")
+        rep.error(
+            Pos(1, 1), "empty-file", _("the file is empty"), _("a guide starts with 'format: 1'")
+        )
         return None
     try:
         return _Converter(rep).convert(root)

@@ -191,68 +191,88 @@ def _is_number(value: Any) -> bool:
 
 
 def _param_error(name: str, key: str, spec: Param, value: Any) -> str | None:
-    where = f"probe '{name}': '{key}'"
+    # Each message is a whole sentence; `probe` and `param` are the names as written.
+    where = {"probe": name, "param": key}
     kind = spec.kind
     if kind == "str":
         if not isinstance(value, str) or not value:
-            return f"{where} must be a non-empty string"
+            return _("probe '{probe}': '{param}' must be a non-empty string").format(**where)
         if "\x00" in value:
-            return f"{where} must not contain a NUL character"
+            return _("probe '{probe}': '{param}' must not contain a NUL character").format(**where)
     elif kind == "text":
         if not isinstance(value, str):
-            return f"{where} must be a string"
+            return _("probe '{probe}': '{param}' must be a string").format(**where)
     elif kind == "int":
         if not _is_int(value):
-            return f"{where} must be a whole number"
+            return _("probe '{probe}': '{param}' must be a whole number").format(**where)
     elif kind == "port":
         if not _is_int(value) or not 1 <= value <= 65535:
-            return f"{where} must be a port number from 1 to 65535"
+            return _("probe '{probe}': '{param}' must be a port number from 1 to 65535").format(
+                **where
+            )
     elif kind == "number":
         if not _is_number(value) or not 0 < float(value) <= MAX_TIMEOUT:
-            return f"{where} must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}"
+            return _(
+                "probe '{probe}': '{param}' must be a number of seconds above 0 and at most {limit}"
+            ).format(**where, limit=f"{MAX_TIMEOUT:g}")
     elif kind == "size":
         try:
             parse_size(value)
         except ValueError as exc:
-            return f"{where}: {exc}"
+            # parse_size's own explanation stays English (it is also an API error).
+            return _("probe '{probe}': '{param}': {problem}").format(**where, problem=exc)
     elif kind == "regex":
         if not isinstance(value, str):
-            return f"{where} must be a regular expression (a string)"
+            return _("probe '{probe}': '{param}' must be a regular expression (a string)").format(
+                **where
+            )
         try:
             re.compile(value)
         except re.error as exc:
-            return f"{where} is not a valid regular expression: {exc}"
+            return _(
+                "probe '{probe}': '{param}' is not a valid regular expression: {problem}"
+            ).format(**where, problem=exc)
     elif kind == "argv":
         if (
             not isinstance(value, (list, tuple))
             or not value
             or not all(isinstance(a, str) for a in value)
         ):
-            return f"{where} must be a non-empty list of strings (the program, then its arguments)"
+            return _(
+                "probe '{probe}': '{param}' must be a non-empty list of strings "
+                "(the program, then its arguments)"
+            ).format(**where)
         if not value[0]:
-            return f"{where}: the program name is empty"
+            return _("probe '{probe}': '{param}': the program name is empty").format(**where)
         if any("\x00" in a for a in value):
-            return f"{where} must not contain a NUL character"
+            return _("probe '{probe}': '{param}' must not contain a NUL character").format(**where)
     elif kind == "choice" and value not in spec.choices:
-        return f"{where} must be one of: {', '.join(spec.choices)}"
+        return _("probe '{probe}': '{param}' must be one of: {choices}").format(
+            **where, choices=", ".join(spec.choices)
+        )
     return None
 
 
 def param_errors(name: str, params: Any) -> list[str]:
     """What is wrong with `params` for probe `name` (empty when they are fine): an
     unknown probe, a missing, unknown or wrong-typed parameter, a bad regex or size.
-    For the guide validator; `run_probe` also refuses to run with any of these."""
+    For the guide validator; `run_probe` also refuses to run with any of these.
+    The messages are in the reader's language (made when called)."""
     probe = PROBES.get(name)
     if probe is None:
         known = ", ".join(sorted(PROBES))
-        return [f"unknown probe '{name}' (known probes: {known})"]
+        return [
+            _("unknown probe '{probe}' (known probes: {known})").format(probe=name, known=known)
+        ]
     if not isinstance(params, Mapping):
-        return [f"probe '{name}': the parameters must be a mapping"]
+        return [_("probe '{probe}': the parameters must be a mapping").format(probe=name)]
     errors: list[str] = []
     for key, spec in probe.params.items():
         if key not in params:
             if spec.required:
-                errors.append(f"probe '{name}': missing parameter '{key}'")
+                errors.append(
+                    _("probe '{probe}': missing parameter '{param}'").format(probe=name, param=key)
+                )
             continue
         problem = _param_error(name, key, spec, params[key])
         if problem:
@@ -260,7 +280,11 @@ def param_errors(name: str, params: Any) -> list[str]:
     for key in params:
         if key not in probe.params:
             allowed = ", ".join(probe.params)
-            errors.append(f"probe '{name}': unknown parameter '{key}' (allowed: {allowed})")
+            errors.append(
+                _("probe '{probe}': unknown parameter '{param}' (allowed: {allowed})").format(
+                    probe=name, param=key, allowed=allowed
+                )
+            )
     return errors
 
 
