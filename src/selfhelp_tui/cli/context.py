@@ -96,9 +96,12 @@ class Context:
     def library(self) -> Library:
         """The library as the reader sees it: each guide in the reader's language
         where it is translated (guides/translate.py)."""
+        from ..guides.cache import CACHE_NAME
         from ..guides.translate import localize_all
 
-        lib = load_library(self.sources())
+        lib = load_library(
+            self.sources(), workers=os.cpu_count() or 1, cache=self.dirs.cache / CACHE_NAME
+        )
         lib.guides = localize_all(lib.guides, self.lang)
         return lib
 
