@@ -111,16 +111,24 @@ def measure(args: argparse.Namespace) -> list[Row]:
 
     floor_tui, floor_rss = wall([PY, "-c", FLOOR_TUI], r)
     load_floor, _ = wall([PY, "-c", LOAD_FLOOR, str(lib)], r)
+    # Cold: an empty data folder each time (no library cache); warm: the cache that
+    # the cold runs left behind.
+    colds = [
+        wall([PY, "-c", SELFHELP_TUI, str(lib), str(work / f"cold-{i}")], 1, env)[0]
+        for i in range(r)
+    ]
+    cold = statistics.median(colds)
+    wall([PY, "-c", SELFHELP_TUI, str(lib), str(data)], 1, env)  # fill the cache
     start, start_rss = wall([PY, "-c", SELFHELP_TUI, str(lib), str(data)], r, env)
     rows.append(
         Row(
             "start to first screen (cold)",
-            start,
+            cold,
             "s",
             floor_tui + load_floor,
             "<= 1.3x (bare app + load floor)",
-            start <= 1.3 * (floor_tui + load_floor),
-            "no index cache yet: every start parses the whole library",
+            cold <= 1.3 * (floor_tui + load_floor),
+            "parsed on every core, then cached",
         )
     )
     rows.append(
@@ -131,7 +139,7 @@ def measure(args: argparse.Namespace) -> list[Row]:
             floor_tui,
             "<= 1.3x bare app",
             start <= 1.3 * floor_tui,
-            "same as cold: there is no cache to warm",
+            "from the library cache",
         )
     )
     rss_mb = int(start_rss.strip().splitlines()[-1]) / 1024
@@ -155,7 +163,7 @@ def measure(args: argparse.Namespace) -> list[Row]:
             load_floor,
             "<= 1.3x load floor",
             validate <= 1.3 * load_floor,
-            "parsed serially, in one process",
+            "parsed on every core; never from the cache",
         )
     )
 
