@@ -65,32 +65,56 @@ class NodeStats:
 @dataclass
 class Report:
     guides: dict[tuple[str, int], GuideStats] = field(default_factory=dict)
-    nodes: dict[tuple[str, int, str], NodeStats] = field(default_factory=dict)
+    #: Per guide and version: node id -> its figures (flattened by `nodes`).
+    guide_nodes: dict[tuple[str, int], dict[str, NodeStats]] = field(default_factory=dict)
     records: int = 0
 
+    @property
+    def nodes(self) -> dict[tuple[str, int, str], NodeStats]:
+        return {
+            (*key, node_id): stats
+            for key, nodes in self.guide_nodes.items()
+            for node_id, stats in nodes.items()
+        }
+
     def add(self, record: dict[str, Any]) -> None:
+        """Fold one record in (the hot loop of a million-record report: plain dict
+        lookups, no objects made for nodes already known)."""
         self.records += 1
         key = (record["guide_id"], int(record["guide_version"]))
-        g = self.guides.setdefault(key, GuideStats())
+        g = self.guides.get(key)
+        if g is None:
+            g = self.guides[key] = GuideStats()
+            self.guide_nodes[key] = {}
+        nodes = self.guide_nodes[key]
         g.sessions += 1
         g.outcomes[record["outcome"]] += 1
         g.durations[duration_bucket(int(record["duration_s"]))] += 1
-        if record.get("rating") is not None:
-            g.rating_sum += int(record["rating"])
+        rating = record.get("rating")
+        if rating is not None:
+            g.rating_sum += int(rating)
             g.ratings += 1
         path = record["path"]
-        for node_id, count in Counter(path).items():
-            n = self.nodes.setdefault((*key, node_id), NodeStats())
-            n.visits += count
-            n.sessions += 1
+        for node_id in path:
+            n = nodes.get(node_id)
+            if n is None:
+                n = nodes[node_id] = NodeStats()
+            n.visits += 1
+        for node_id in set(path) if len(path) > 1 else path:
+            nodes[node_id].sessions += 1
         if path:
-            last = self.nodes[(*key, path[-1])]
+            last = nodes[path[-1]]
             if record["outcome"] == "abandoned":
                 last.abandoned += 1
             else:
                 last.ended += 1
-        for node_id in set(record.get("flagged") or ()):
-            self.nodes.setdefault((*key, node_id), NodeStats()).flagged += 1
+        flagged = record.get("flagged")
+        if flagged:
+            for node_id in set(flagged):
+                n = nodes.get(node_id)
+                if n is None:
+                    n = nodes[node_id] = NodeStats()
+                n.flagged += 1
 
     # --- output --------------------------------------------------------------
     def guide_rows(self, min_count: int = 1) -> list[dict[str, Any]]:
