@@ -570,3 +570,36 @@ def test_the_whole_upload_has_a_time_budget(tmp_path: Path) -> None:
     assert result.stopped and "time budget" in result.stopped
     assert result.attempts == 3  # at 0 s, 20 s and 40 s; 60 s is the budget
     assert store.stats()["pending"] == 4
+
+
+@pytest.mark.parametrize("suffix", [".ndjson", ".ndjson.gz"])
+def test_report_over_files_on_every_core_equals_the_serial_report(
+    tmp_path: Path, monkeypatch, suffix: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Big exports are folded in worker processes and merged; the figures must be
+    exactly those of one process reading record by record."""
+    import gzip
+    import random
+
+    from selfhelp_tui.feedback import report
+    from selfhelp_tui.feedback.export import read_export
+
+    rng = random.Random(3)
+    lines = []
+    for i in range(3000):
+        rec = fake_record(i)
+        rec["guide_id"] = f"g{rng.randrange(7)}"
+        rec["path"] = [f"n{j}" for j in range(rng.randint(1, 6))] + ["n1"] * rng.randint(0, 2)
+        rec["outcome"] = rng.choice(["resolved", "abandoned", "escalate"])
+        rec["flagged"] = rec["path"][:1] if i % 4 == 0 else []
+        rec["duration_s"] = rng.randint(1, 5000)
+        lines.append(json.dumps(rec))
+    data = ("\n".join(lines) + "\n").encode()
+    path = tmp_path / f"export{suffix}"
+    path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    monkeypatch.setattr(report, "CHUNK_BYTES", 20_000)  # many chunks
+    monkeypatch.setattr(report, "PARALLEL_MIN_BYTES", 1)  # and workers, however small
+    parallel = report.build_from_files([path, path], workers=2)
+    serial = report.build(r for _ in range(2) for r in read_export(path))
+    assert parallel.records == serial.records == 6000
+    assert report.to_json(parallel, 1) == report.to_json(serial, 1)

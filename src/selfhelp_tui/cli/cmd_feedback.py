@@ -139,13 +139,9 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
     from ..feedback import report
 
     if args.files:
-        from ..feedback.export import read_export
+        import os
 
-        def records():  # type: ignore[no-untyped-def]
-            for name in args.files:
-                yield from read_export(Path(name))
-
-        built = report.build(records())
+        built = report.build_from_files(args.files, workers=os.cpu_count() or 1)
     else:
         built = report.build(ctx.feedback_store.all_records())
     if args.format == "json":
