@@ -6,7 +6,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .conftest import BUNDLED, I18N, selfhelp_cmd
+import pytest
+
+from .conftest import BAD, BUNDLED, I18N, selfhelp_cmd
 
 
 def run(
@@ -161,3 +163,19 @@ def test_writers_tools_work_on_the_source_not_the_readers_translation(cli_env) -
     tests = run("test", str(BUNDLED / "disk-full.yaml"), env=env)  # labels in answers
     assert tests.returncode == 0, tests.stdout
     assert tests.stdout.rstrip().endswith("13 bestått, 0 feilet")
+
+
+@pytest.mark.parametrize(
+    "lang,phrase",
+    [("nb", "er ikke en node"), ("ru", "'chek-again'"), ("hu", "'chek-again'"),
+     ("es", "'chek-again'"), ("ca", "'chek-again'")],
+)  # fmt: skip
+def test_validate_speaks_the_readers_language_and_keeps_codes(
+    cli_env, lang: str, phrase: str
+) -> None:  # type: ignore[no-untyped-def]
+    out = run("--lang", lang, "validate", str(BAD / "bad-next.yaml"), env=cli_env).stdout
+    english = run("validate", str(BAD / "bad-next.yaml"), env=cli_env).stdout
+    assert phrase in out and "[unknown-node]" in out
+    assert ":19:15: error: " in out  # the machine-readable frame stays as it is
+    assert "is not a node of this guide" in english
+    assert "is not a node of this guide" not in out
