@@ -160,7 +160,7 @@ def build(records: Iterable[dict[str, Any]]) -> Report:
 # --- big exports, on every core ------------------------------------------------
 
 #: Bytes of NDJSON handed to a worker at once (a few tens of thousands of records).
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024
 #: Below this size a file is folded in this process: workers would cost more.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
@@ -244,7 +244,7 @@ def build_from_files(paths: Iterable[Any], workers: int = 1) -> Report:
         return report
     import multiprocessing
 
-    chunks: Any = multiprocessing.Queue(maxsize=2 * workers)  # bounds memory
+    chunks: Any = multiprocessing.Queue(maxsize=workers)  # bounds memory
     results: Any = multiprocessing.Queue()
     procs = [
         multiprocessing.Process(target=_worker, args=(chunks, results), daemon=True)
