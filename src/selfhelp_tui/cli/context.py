@@ -103,6 +103,11 @@ class Context:
             self.sources(), workers=os.cpu_count() or 1, cache=self.dirs.cache / CACHE_NAME
         )
         lib.guides = localize_all(lib.guides, self.lang)
+        # The library lives as long as the app: keep the collector from walking its
+        # objects on every later pass (a smoother TUI on a big library).
+        import gc
+
+        gc.freeze()
         return lib
 
     def observers(self, frontend: str) -> list[SessionObserver]:

@@ -7,8 +7,9 @@ never stops the others: it is kept in `failures` with its diagnostics.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,7 +168,25 @@ def load_library(
         per_source.append((source, guide_files(source.path, lib.extra)))
     load_cache = LoadCache(cache, current_language()) if cache is not None else None
     jobs = [(path, s.origin) for s, paths in per_source for path in paths]
-    loaded = iter(_load_cached(jobs, workers, load_cache))
+    # Loading makes hundreds of thousands of objects that all live on; the cyclic
+    # collector would walk them again and again while they are made and checked
+    # (several times the work itself). Nothing here makes garbage cycles.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _fill(lib, per_source, iter(_load_cached(jobs, workers, load_cache)), override)
+    finally:
+        if collecting:
+            gc.enable()
+    return lib
+
+
+def _fill(
+    lib: Library,
+    per_source: list[tuple[Source, list[Path]]],
+    loaded: Iterator[LoadResult],
+    override: bool,
+) -> None:
     for _source, paths in per_source:
         seen_here: dict[str, LoadResult] = {}
         for _path in paths:
@@ -184,7 +203,6 @@ def load_library(
             lib.guides[guide.id] = guide
     _check_guide_links(lib)
     _check_way_out_across_guides(lib)
-    return lib
 
 
 def _result_for(lib: Library, guide_id: str) -> LoadResult | None:
