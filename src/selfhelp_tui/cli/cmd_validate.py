@@ -56,6 +56,10 @@ def lang_list(value: str) -> list[str]:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     sources = [Source(Path(p), p) for p in args.paths]
     lib = load_library(sources, override=False, workers=os.cpu_count() or 1)
+    # This process ends soon: keep the collector off the library's many objects.
+    import gc
+
+    gc.freeze()
     diags = sorted(
         lib.diagnostics() + translation_diagnostics(lib, sources, getattr(args, "langs", None)),
         key=Diagnostic.sort_key,

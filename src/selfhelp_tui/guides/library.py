@@ -111,6 +111,7 @@ def _start_worker(lang: str) -> None:
     process starts with none installed, and diagnostics are translated when made."""
     if current_language() != lang:
         use_language(lang)
+    gc.disable()  # as in load_library: parsing makes no cycles, only many objects
 
 
 def _load_all(jobs: list[tuple[Path, str]], workers: int) -> list[LoadResult]:

@@ -20,8 +20,8 @@ is never imported here: the TUI, plain mode and `validate` share this module.
 from __future__ import annotations
 
 import dataclasses
-import glob
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -104,11 +104,35 @@ def split_translation_name(path: Path) -> tuple[str, str] | None:
 def translation_files(guide_path: Path) -> dict[str, Path]:
     """The translations beside a guide file, by language."""
     out: dict[str, Path] = {}
-    for path in sorted(guide_path.parent.glob(f"{glob.escape(guide_path.stem)}.*{PO_SUFFIX}")):
+    for name in _po_files(guide_path.parent):
+        if not name.startswith(guide_path.stem + "."):
+            continue
+        path = guide_path.parent / name
         split = split_translation_name(path)
         if split and split[0] == guide_path.stem:
             out[split[1]] = path
     return out
+
+
+_PO_LISTINGS: dict[Path, tuple[int, list[str]]] = {}
+
+
+def _po_files(folder: Path) -> list[str]:
+    """The .po files of a folder, sorted; listed once per change of the folder (a
+    library of thousands of guides in one folder would otherwise be listed once per
+    guide)."""
+    try:
+        stamp = folder.stat().st_mtime_ns
+    except OSError:
+        return []
+    cached = _PO_LISTINGS.get(folder)
+    if cached is None or cached[0] != stamp:
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.endswith(PO_SUFFIX))
+        except OSError:
+            names = []
+        cached = _PO_LISTINGS[folder] = (stamp, names)
+    return cached[1]
 
 
 def read_translation(path: Path) -> PoFile:
