@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from .engine import NEXT_WORD, Session, Walk, WalkError, checking
-from .guides.model import CHECK_FAIL, CHECK_PASS, CheckNode, QuestionNode
+from .guides.model import CHECK_FAIL, CHECK_PASS, CheckNode, Guide, QuestionNode
 from .guides.text import markdown_to_plain
 from .i18n import _
 from .probes import ProbeResult, needs_consent
@@ -37,12 +37,12 @@ class PlainWalker:
         answers: Iterator[str] | None = None,
         out: TextIO | None = None,
         read_line: Callable[[str], str] | None = None,
-        trusted: bool = False,
+        trusted: Callable[[Guide], bool] | None = None,
         save_report: Callable[[Session], str] | None = None,
     ) -> None:
         #: Whether the guide comes from a folder the user trusts (commands may be
         #: offered); built-in probes run either way.
-        self.trusted = trusted
+        self.trusted = trusted or (lambda guide: False)
         #: Saves the session report and returns where (`report` / `s` at a prompt).
         self.save_report = save_report
         self.session = session
@@ -137,7 +137,7 @@ class PlainWalker:
         self.say(_("Check: {what}").format(what=checking.description(node)))
         if self._scripted is not None:
             return self._scripted_check(node)
-        plan = checking.plan(self.session, node, self.trusted)
+        plan = checking.plan(self.session, node, self.trusted(self.walk.guide))
         if plan is checking.Plan.FALLBACK:
             self.say(_("(This guide's folder is not trusted, so its commands are not run.)"))
             checking.decline(self.session, node, _("not offered: the guide is not trusted"))

@@ -123,8 +123,9 @@ class SavedWalk:
 
 
 #: Keys of Session.extra that a resumed walk needs back (acknowledged cautions, the
-#: check results shown so far); everything else in `extra` is rebuilt as it goes.
-RESUMABLE_EXTRA = ("acknowledged", "checks", "consent")
+#: check results shown so far). Consent to run commands is never carried over: whoever
+#: resumes is asked again.
+RESUMABLE_EXTRA = ("acknowledged", "checks")
 
 
 def load_saved(dirs: Dirs, notices: list[str] | None = None) -> SavedWalk | None:

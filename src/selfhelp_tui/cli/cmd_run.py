@@ -120,7 +120,7 @@ def run_plain(
     walker = PlainWalker(
         session,
         scripted,
-        trusted=ctx.trusted(guide),
+        trusted=ctx.trusted,
         save_report=lambda s: ctx.save_report(s, fmt=report_format),
     )
     return walker.run().exit_code

@@ -69,7 +69,8 @@ def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[
         if result.guide_id is None:
             print(result.message)
         return None
-    return PlainWalker(result).run(resumed=True).exit_code
+    walker = PlainWalker(result, trusted=ctx.trusted, save_report=lambda s: ctx.save_report(s))
+    return walker.run(resumed=True).exit_code
 
 
 def run_plain(guide, ctx: Context, answers: str | None) -> int:  # type: ignore[no-untyped-def]

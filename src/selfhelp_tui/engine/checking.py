@@ -25,20 +25,27 @@ class Plan(Enum):
     FALLBACK = "fallback"  # a command from an untrusted guide: never offered
 
 
-#: Session.extra key: the reader allowed every check of this guide for this session.
+#: Session.extra key: the guides whose every check the reader allowed, for this
+#: session only (a walk that follows a link into another guide asks again there;
+#: a resumed walk asks again).
 ALLOW_ALL = "consent"
 
 
 def plan(session: Session, node: CheckNode, trusted: bool) -> Plan:
+    """`trusted`: whether the guide the node belongs to (the current one, which a
+    link may have changed) comes from a trusted folder."""
     if not needs_consent(node.probe):
         return Plan.RUN
     if not trusted:
         return Plan.FALLBACK
-    return Plan.RUN if session.extra.get(ALLOW_ALL) else Plan.ASK
+    allowed = session.extra.get(ALLOW_ALL) or ()
+    return Plan.RUN if session.walk.guide.id in allowed else Plan.ASK
 
 
 def allow_all(session: Session) -> None:
-    session.extra[ALLOW_ALL] = True
+    allowed: list[str] = session.extra.setdefault(ALLOW_ALL, [])
+    if session.walk.guide.id not in allowed:
+        allowed.append(session.walk.guide.id)
 
 
 def description(node: CheckNode) -> str:
