@@ -60,7 +60,24 @@ def wall(argv: list[str], repeat: int, env: dict[str, str] | None = None) -> tup
     return statistics.median(times), out
 
 
-FLOOR_TUI = """
+#: Prepended to every measured script: its own peak memory in KiB. ru_maxrss survives
+#: exec on Linux (a child of the big benchmark would report the benchmark's size);
+#: VmHWM is the program's own high-water mark.
+PEAK_KB = """
+import resource
+def _peak_kb():
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+FLOOR_TUI = (
+    PEAK_KB
+    + """
 import resource
 from textual.app import App
 from textual.widgets import Static
@@ -70,21 +87,13 @@ class Floor(App):
     def on_mount(self):
         self.call_after_refresh(self.exit)
 Floor().run(headless=True, size=(80, 24))
-
-def _peak_kb():
-    # ru_maxrss survives exec on Linux (a child reports its parent's size); VmHWM is
-    # this program's own high-water mark.
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(_peak_kb())
 """
+)
 
-SELFHELP_TUI = """
+SELFHELP_TUI = (
+    PEAK_KB
+    + """
 import resource, sys
 from selfhelp_tui.cli.context import Context
 from selfhelp_tui.tui.app import SelfhelpApp
@@ -96,19 +105,9 @@ class Timed(SelfhelpApp):
     def on_ready(self):
         self.call_after_refresh(self.exit)
 Timed(ctx.library).run(headless=True, size=(80, 24))
-
-def _peak_kb():
-    # ru_maxrss survives exec on Linux (a child reports its parent's size); VmHWM is
-    # this program's own high-water mark.
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(_peak_kb())
 """
+)
 
 LOAD_FLOOR = """
 import glob, sys, yaml
@@ -334,25 +333,18 @@ def feedback(work: Path, args: argparse.Namespace) -> list[Row]:
     return rows
 
 
-REPORT = """
+REPORT = (
+    PEAK_KB
+    + """
 import resource, sys, time
 from selfhelp_tui.feedback import report
 start = time.perf_counter()
 report.build_from_files([sys.argv[1]], workers=__import__("os").cpu_count() or 1)
-def own_peak_kb():
-    # ru_maxrss survives exec on Linux, so a child of the (big) bench would report the
-    # bench's size; VmHWM is this program's own high-water mark.
-    try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 # the largest process: this one, or a worker (forked from this small one)
-rss = max(own_peak_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+rss = max(_peak_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(time.perf_counter() - start, rss)
 """
+)
 
 
 def report_row(work: Path, n: int) -> Row:

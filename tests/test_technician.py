@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 import yaml
 from textual.widgets import OptionList, Static
@@ -203,7 +204,7 @@ def test_a_real_file_decides_the_check(site) -> None:  # type: ignore[no-untyped
     assert checking.perform(session, node).status == "fail"
     marker.write_text("here")
     assert checking.perform(session, node).status == "pass"
-    assert checking.continue_after(session, session.walk.node and checking.perform(session, node))
+    assert checking.continue_after(session, checking.perform(session, node))
     assert session.walk.node.id == "cmd"
 
 
@@ -456,32 +457,26 @@ def test_disk_full_plain_over_a_pipe_measures_free_space_itself(cli_env, tmp_pat
     assert "abandoned" in text
 
 
+def trust(folder: Path, cli_env: dict[str, str]) -> None:
+    """List `folder` under trusted_folders in the test's config file."""
+    config = Path(cli_env["SELFHELP_DATA_DIR"]) / "config" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text(yaml.safe_dump({"trusted_folders": [str(folder)]}))
+
+
+def spawn_site(folder: Path, env: dict[str, str], *extra: str):  # type: ignore[no-untyped-def]
+    """`selfhelp run site` on a real pseudo-terminal."""
+    args = ["-m", "selfhelp_tui", "--no-bundled", "--guides", str(folder), "run", "site", *extra]
+    return pexpect.spawn(sys.executable, args, env=env, encoding="utf-8", timeout=30)
+
+
 def test_plain_declined_command_falls_back_over_a_pty(site, tmp_path: Path, cli_env) -> None:  # type: ignore[no-untyped-def]
-    pexpect = pytest.importorskip("pexpect")
     guide, marker = site
     marker.write_text("here")
     touched = tmp_path / "ran"
     write_site_guide(guide.path.parent, marker, f"open({str(touched)!r}, 'w'); print('hello')")
-    config = Path(cli_env["SELFHELP_DATA_DIR"]) / "config" / "config.yaml"
-    config.parent.mkdir(parents=True)
-    config.write_text(yaml.safe_dump({"trusted_folders": [str(guide.path.parent)]}))
-    env = {**cli_env, "TERM": "xterm"}
-    child = pexpect.spawn(
-        sys.executable,
-        [
-            "-m",
-            "selfhelp_tui",
-            "--no-bundled",
-            "--guides",
-            str(guide.path.parent),
-            "run",
-            "site",
-            "--plain",
-        ],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-    )
+    trust(guide.path.parent, cli_env)
+    child = spawn_site(guide.path.parent, {**cli_env, "TERM": "xterm"}, "--plain")
     try:
         child.expect_exact("[PASS]")
         child.expect_exact("Run this command?")
@@ -506,20 +501,12 @@ def test_plain_declined_command_falls_back_over_a_pty(site, tmp_path: Path, cli_
 
 
 def test_plain_consented_command_runs_over_a_pty(site, tmp_path: Path, cli_env) -> None:  # type: ignore[no-untyped-def]
-    pexpect = pytest.importorskip("pexpect")
     guide, marker = site
     touched = tmp_path / "ran"
     write_site_guide(guide.path.parent, marker, f"open({str(touched)!r}, 'w'); print('hello')")
-    config = Path(cli_env["SELFHELP_DATA_DIR"]) / "config" / "config.yaml"
-    config.parent.mkdir(parents=True)
-    config.write_text(yaml.safe_dump({"trusted_folders": [str(guide.path.parent)]}))
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "selfhelp_tui", "--no-bundled", "--guides", str(guide.path.parent), "run", "site"],
-        env={**cli_env, "TERM": "dumb"},  # dumb terminal: plain mode on its own
-        encoding="utf-8",
-        timeout=30,
-    )
+    trust(guide.path.parent, cli_env)
+    # a dumb terminal: plain mode on its own
+    child = spawn_site(guide.path.parent, {**cli_env, "TERM": "dumb"})
     try:
         child.expect_exact("[FAIL]")  # no marker file
         child.expect_exact("How is the printer connected?")
@@ -532,13 +519,7 @@ def test_plain_consented_command_runs_over_a_pty(site, tmp_path: Path, cli_env) 
         child.close()
     assert child.exitstatus == 3
     marker.write_text("here")
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "selfhelp_tui", "--no-bundled", "--guides", str(guide.path.parent), "run", "site"],
-        env={**cli_env, "TERM": "dumb"},
-        encoding="utf-8",
-        timeout=30,
-    )
+    child = spawn_site(guide.path.parent, {**cli_env, "TERM": "dumb"})
     try:
         child.expect_exact("Run this command?")
         child.sendline("y")

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from .cmd_run import wants_plain
+    from .cmd_run import run_plain, wants_plain
 
     if wants_plain(args, dict(os.environ)):
         from ..resume import load_saved
@@ -57,6 +57,7 @@ def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[
     could not be resumed) and goes on to pick a guide."""
     from ..plain import PlainWalker, ask_yes_no
     from ..resume import ResumeProblem, clear_saved, resume_question, resume_session
+    from .cmd_run import run_plain
 
     if ask and not ask_yes_no(resume_question(saved, ctx.library)):
         clear_saved(ctx.dirs)
@@ -71,12 +72,6 @@ def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[
         return None
     walker = PlainWalker(result, trusted=ctx.trusted, save_report=lambda s: ctx.save_report(s))
     return walker.run(resumed=True).exit_code
-
-
-def run_plain(guide, ctx: Context, answers: str | None) -> int:  # type: ignore[no-untyped-def]
-    from .cmd_run import run_plain as run
-
-    return run(guide, ctx, answers)
 
 
 def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]

@@ -193,8 +193,14 @@ class Walk:
         return self.choose(self.resolve_answer(answer))
 
     def resolve_answer(self, answer: int | str) -> int:
-        if isinstance(self.node, CheckNode):
-            return self._resolve_check_answer(answer)
+        """The walk option an answer picks. At a check, `pass` / `fail` say what the
+        probe found (scripts and guide tests); its fallback answers come after them."""
+        is_check = isinstance(self.node, CheckNode)
+        if is_check and isinstance(answer, str):
+            word = answer.strip().casefold()
+            if word in (CHECK_PASS, CHECK_FAIL):
+                return 0 if word == CHECK_PASS else 1
+        offset = 2 if is_check else 0
         options = self.options()
         if not options:
             raise WalkError(_("the walk is finished"))
@@ -202,7 +208,7 @@ class Walk:
             raise WalkError(_("'{answer}' is not an answer").format(answer=answer))
         if isinstance(answer, int):
             if 1 <= answer <= len(options) and options != [NEXT_WORD]:
-                return answer - 1
+                return answer - 1 + offset
             if options == [NEXT_WORD]:
                 raise WalkError(
                     _("this is a step: answer '{next}', not {answer}").format(
@@ -225,31 +231,12 @@ class Walk:
             return self.resolve_answer(int(text))
         folded = [o.casefold() for o in options]
         if text.casefold() in folded:
-            return folded.index(text.casefold())
-        raise WalkError(_("'{answer}' is not one of the choices here").format(answer=text))
-
-    def _resolve_check_answer(self, answer: int | str) -> int:
-        """At a check: `pass` / `fail` (what the probe said, in scripts and guide
-        tests), or one of the fallback answers by number or label."""
-        word = answer.strip().casefold() if isinstance(answer, str) else None
-        if word in (CHECK_PASS, CHECK_FAIL):
-            return 0 if word == CHECK_PASS else 1
-        options = self.options()
-        if isinstance(answer, int) and not isinstance(answer, bool):
-            if 1 <= answer <= len(options):
-                return answer + 1
+            return folded.index(text.casefold()) + offset
+        if is_check:
             raise WalkError(
-                _("there is no choice {n} here (1-{count})").format(n=answer, count=len(options))
+                _("'{answer}' is not one of the choices here (or pass, fail)").format(answer=text)
             )
-        text = str(answer).strip()
-        if text.isdigit():
-            return self._resolve_check_answer(int(text))
-        folded = [o.casefold() for o in options]
-        if text.casefold() in folded:
-            return folded.index(text.casefold()) + 2
-        raise WalkError(
-            _("'{answer}' is not one of the choices here (or pass, fail)").format(answer=text)
-        )
+        raise WalkError(_("'{answer}' is not one of the choices here").format(answer=text))
 
     def back(self) -> bool:
         """Return to the previous node a reader stood on (branches are passed

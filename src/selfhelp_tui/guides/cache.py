@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 import sys
 from pathlib import Path
@@ -47,7 +46,7 @@ def code_stamp() -> str:
     return digest.hexdigest()[:16]
 
 
-def _identity(path: Path) -> tuple[int, int, int, int] | None:
+def identity_of(path: Path) -> tuple[int, int, int, int] | None:
     try:
         st = path.stat()
     except OSError:
@@ -69,7 +68,7 @@ class LoadCache:
 
     def get(self, path: Path, origin: str) -> LoadResult | None:
         """The cached result for this file as it is now, or None."""
-        identity = _identity(path)
+        identity = identity_of(path)
         entry = self.old.get(str(path))
         if identity is None or entry is None or entry[0] != identity or entry[1] != origin:
             return None
@@ -96,12 +95,3 @@ class LoadCache:
         data = pickle.dumps({"key": self.key, "entries": self.new}, protocol=5)
         with contextlib.suppress(OSError):
             write_atomic(self.path, data)
-
-
-def identity_of(path: Path) -> Any:
-    return _identity(path)
-
-
-def clear(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)

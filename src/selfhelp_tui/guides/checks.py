@@ -148,34 +148,19 @@ def _check_nodes(guide: Guide, rep: Reporter) -> None:
         if node_id == TUTORIAL_END:
             continue
         text_pos = node.field_pos.get("text", node.pos)
-        if not node.text.strip():
-            if not isinstance(node, (CheckNode, BranchNode)):  # their text is optional
-                rep.error(
-                    text_pos, "empty-text", _("node '{node}' has no text").format(node=node_id)
-                )
-        else:
-            _check_markdown(node.text, text_pos, node_id, rep)
+        # A check's and a branch's text is optional; everyone else's is the point.
+        if node.text.strip() or not isinstance(node, (CheckNode, BranchNode)):
+            _check_text(node.text, text_pos, node_id, _("node '{node}' has no text"), rep)
         if node.caution is not None:
             caution_pos = node.field_pos.get("caution", node.pos)
-            if not node.caution.strip():
-                rep.error(
-                    caution_pos,
-                    "empty-text",
-                    _("the caution of '{node}' is empty").format(node=node_id),
-                )
-            else:
-                _check_markdown(node.caution, caution_pos, node_id, rep)
+            _check_text(
+                node.caution, caution_pos, node_id, _("the caution of '{node}' is empty"), rep
+            )
         if isinstance(node, CheckNode):
             _check_labels(node_id, node.fallback, rep)
             fallback_pos = node.field_pos.get("fallback", node.pos)
-            if not node.fallback_text.strip():
-                rep.error(
-                    fallback_pos,
-                    "empty-text",
-                    _("the fallback of '{node}' has no text").format(node=node_id),
-                )
-            else:
-                _check_markdown(node.fallback_text, fallback_pos, node_id, rep)
+            message = _("the fallback of '{node}' has no text")
+            _check_text(node.fallback_text, fallback_pos, node_id, message, rep)
         if isinstance(node, QuestionNode):
             _check_labels(node_id, node.choices, rep)
             if len(node.choices) == 1:
@@ -185,6 +170,15 @@ def _check_nodes(guide: Guide, rep: Reporter) -> None:
                     _("question '{node}' has only one choice").format(node=node_id),
                     _("use a step instead, or add the other answers"),
                 )
+
+
+def _check_text(text: str, pos: Pos, node_id: str, empty: str, rep: Reporter) -> None:
+    """Text a reader must see: an error when blank (`empty`, with {node}), else its
+    Markdown checked."""
+    if not text.strip():
+        rep.error(pos, "empty-text", empty.format(node=node_id))
+    else:
+        _check_markdown(text, pos, node_id, rep)
 
 
 def _check_labels(node_id: str, choices: list[Choice], rep: Reporter) -> None:

@@ -75,13 +75,14 @@ class Link:
 
 #: Facts a choice or a check records for `branch` nodes: `set: {printer: usb}`.
 FACT_NAME = r"^[a-z][a-z0-9_-]*$"
+FACT_KEY = Str(
+    description="A fact name.",
+    pattern=FACT_NAME,
+    pattern_help=N_("use lower-case letters, digits, - and _"),
+)
 FACTS = MapOf(
     Str(description="The value the fact takes.", lenient=True),
-    key=Str(
-        description="A fact name.",
-        pattern=FACT_NAME,
-        pattern_help=N_("use lower-case letters, digits, - and _"),
-    ),
+    key=FACT_KEY,
     description="Facts to record (name: value), for `branch` nodes to route on.",
     key_noun=N_("fact name"),
     item_noun=N_("fact"),
@@ -437,11 +438,7 @@ class BranchNode(Node):
                                 "when",
                                 MapOf(
                                     Str(description="The value the fact must have.", lenient=True),
-                                    key=Str(
-                                        description="A fact name.",
-                                        pattern=FACT_NAME,
-                                        pattern_help=N_("use lower-case letters, digits, - and _"),
-                                    ),
+                                    key=FACT_KEY,
                                     description="Facts and the values they must have.",
                                     min_items=1,
                                     key_noun=N_("fact name"),

@@ -25,6 +25,16 @@ HELP_BINDINGS: list[BindingType] = [
 ]
 
 
+def toggle_help(app: App[int]) -> None:
+    """`?` / F1 in either app: the keys of the screen below, or close them."""
+    from .screens.help import HelpScreen, screen_keys
+
+    if isinstance(app.screen, HelpScreen):
+        app.screen.dismiss(None)
+        return
+    app.push_screen(HelpScreen(screen_keys(app.screen)))
+
+
 class SelfhelpApp(App[int]):
     """Home (the guide list) -> walk -> outcome, over one loaded library."""
 
@@ -163,12 +173,7 @@ class SelfhelpApp(App[int]):
 
     # --- help and palette -----------------------------------------------------
     def action_help(self) -> None:
-        from .screens.help import HelpScreen, screen_keys
-
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss(None)
-            return
-        self.push_screen(HelpScreen(screen_keys(self.screen)))
+        toggle_help(self)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: open any guide, the current walk's moves, theme and quit."""
@@ -263,9 +268,4 @@ class PreviewApp(App[int]):
         self.push_screen(PreviewScreen(self.path, self.poll_seconds))
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen, screen_keys
-
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss(None)
-            return
-        self.push_screen(HelpScreen(screen_keys(self.screen)))
+        toggle_help(self)

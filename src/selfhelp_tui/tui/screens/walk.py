@@ -144,7 +144,6 @@ class WalkScreen(Screen[None]):
         if step:
             self.query_one("#progress", ProgressBar).update(total=step[1], progress=step[0])
         self.show_breadcrumbs()
-        self.refresh_bindings()
         title = self.query_one("#node-title", Static)
         title.update(Text(node.title or "", style="bold"))
         title.display = bool(node.title)
