@@ -1,5 +1,6 @@
-"""The library cache: a warm start reads what did not change, and never serves a
-stale guide, a stale translation of a message, or a broken cache file."""
+"""The library cache: a warm start reads no guide file, one changed file costs one
+read, and nothing stale is ever shown: not a guide, not a translation, not a
+message in another language, not a broken cache file."""
 
 from __future__ import annotations
 
@@ -8,64 +9,110 @@ import pickle
 import time
 from pathlib import Path
 
-from selfhelp_tui.guides import load_library
-from selfhelp_tui.guides.cache import LoadCache
-from selfhelp_tui.guides.library import Source
+import pytest
+
+from selfhelp_tui.guides import library, load_library
+from selfhelp_tui.guides.cache import LibraryCache
+from selfhelp_tui.guides.library import LoadMode, Source
 from selfhelp_tui.i18n import install, use_language
 
-from .conftest import LIBRARY
+from .conftest import I18N, LIBRARY
 
 
-def _copy_library(tmp_path: Path) -> Path:
+def _copy(tmp_path: Path, source: Path = LIBRARY, pattern: str = "*.yaml") -> Path:
     folder = tmp_path / "guides"
     folder.mkdir()
-    for path in LIBRARY.glob("*.yaml"):
+    for path in source.glob(pattern):
         (folder / path.name).write_bytes(path.read_bytes())
     return folder
 
 
-def _load(folder: Path, cache: Path):  # type: ignore[no-untyped-def]
-    return load_library([Source(folder, "mine")], cache=cache)
+def _load(folder: Path, cache: Path, lang: str | None = None):  # type: ignore[no-untyped-def]
+    return load_library([Source(folder, "mine")], cache=cache, mode=LoadMode(lang=lang))
 
 
-def test_a_warm_start_gives_the_same_library_without_parsing(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    folder, cache = _copy_library(tmp_path), tmp_path / "cache" / "library.pickle"
+def _touch_later(path: Path) -> None:
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The guide files the library reads (not the ones it opens)."""
+    seen: list[str] = []
+    real = library.read_entry
+
+    def counting(path: Path, origin: str, mode: LoadMode):  # type: ignore[no-untyped-def]
+        seen.append(path.name)
+        return real(path, origin, mode)
+
+    monkeypatch.setattr(library, "read_entry", counting)
+    return seen
+
+
+def test_a_warm_start_reads_no_guide_and_gives_the_same_library(tmp_path: Path, reads) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path), tmp_path / "cache" / "library.pickle"
     cold = _load(folder, cache)
-    assert cache.exists()
-    from selfhelp_tui.guides import library
-
-    def no_parsing(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a cached file was parsed again")
-
-    monkeypatch.setattr(library, "load_guide", no_parsing)
+    assert cache.exists() and sorted(reads) == ["first-steps.yaml", "printer.yaml"]
+    reads.clear()
     warm = _load(folder, cache)
-    assert list(warm.guides) == list(cold.guides)
-    for guide_id, guide in cold.guides.items():
-        assert warm.guides[guide_id].nodes == guide.nodes
-        assert warm.guides[guide_id].title == guide.title
+    assert reads == []
+    assert warm.infos == cold.infos and list(warm.guides) == list(cold.guides)
     assert [d.format() for d in warm.diagnostics()] == [d.format() for d in cold.diagnostics()]
+    # Opening a guide reads its file, whole.
+    for guide_id in cold.guides:
+        assert warm.guides[guide_id].nodes == cold.guides[guide_id].nodes
 
 
-def test_a_changed_guide_is_read_again(tmp_path: Path) -> None:
-    folder, cache = _copy_library(tmp_path), tmp_path / "c.pickle"
+def test_one_changed_guide_is_the_only_file_read_again(tmp_path: Path, reads) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path), tmp_path / "c.pickle"
     _load(folder, cache)
     printer = folder / "printer.yaml"
-    text = printer.read_text()
     printer.write_text(
-        text.replace('title: "The printer does not print"', 'title: "Printer silent"')
+        printer.read_text().replace(
+            'title: "The printer does not print"', 'title: "Printer silent"'
+        )
     )
-    later = time.time() + 5
-    os.utime(printer, (later, later))
-    assert _load(folder, cache).guides["printer"].title == "Printer silent"
+    _touch_later(printer)
+    reads.clear()
+    lib = _load(folder, cache)
+    assert reads == ["printer.yaml"]
+    assert lib.infos["printer"].title == "Printer silent"
+    assert lib.guides["printer"].title == "Printer silent"
 
 
 def test_a_removed_guide_is_gone_and_a_new_one_appears(tmp_path: Path) -> None:
-    folder, cache = _copy_library(tmp_path), tmp_path / "c.pickle"
+    folder, cache = _copy(tmp_path), tmp_path / "c.pickle"
     _load(folder, cache)
     (folder / "first-steps.yaml").rename(folder / "first-steps.yml.off")
     assert "first-steps" not in _load(folder, cache).guides
     (folder / "first-steps.yml.off").rename(folder / "again.yaml")
     assert "first-steps" in _load(folder, cache).guides
+
+
+def test_a_changed_translation_changes_the_title_shown(tmp_path: Path) -> None:
+    folder, cache = _copy(tmp_path, I18N, "printer.*"), tmp_path / "c.pickle"
+    po = folder / "printer.nb.po"
+    before = _load(folder, cache, "nb").infos["printer"].title
+    text = po.read_text(encoding="utf-8")
+    msgstr = f'msgstr "{before}"'
+    assert msgstr in text, "the fixture translates the title"
+    po.write_text(text.replace(msgstr, 'msgstr "Skriveren er stille"'), encoding="utf-8")
+    _touch_later(po)
+    assert _load(folder, cache, "nb").infos["printer"].title == "Skriveren er stille"
+    po.unlink()
+    english = _load(folder, cache, "nb").infos["printer"]
+    assert english.title != before and english.title_lang == "en"
+
+
+def test_a_guide_broken_after_the_list_was_made_is_not_opened(tmp_path: Path) -> None:
+    folder, cache = _copy(tmp_path), tmp_path / "c.pickle"
+    lib = _load(folder, cache)
+    (folder / "printer.yaml").write_text("format: 1\nid: printer\n")
+    assert lib.get("printer") is None
+    assert [d.code for d in lib.reopen_failures["printer"].errors] == [
+        "missing-key"
+    ] * 2  # kind, title
 
 
 def test_diagnostics_follow_the_language_not_the_cache(tmp_path: Path, write_guide) -> None:  # type: ignore[no-untyped-def]
@@ -74,19 +121,19 @@ def test_diagnostics_follow_the_language_not_the_cache(tmp_path: Path, write_gui
     english = load_library([Source(path.parent, "x")], cache=cache)
     use_language("qps")  # the pseudo-language: every message marked, translated or not
     try:
-        norwegian = load_library([Source(path.parent, "x")], cache=cache)
+        pseudo = load_library([Source(path.parent, "x")], cache=cache)
     finally:
         install(None)
-    assert english.diagnostics()[0].format() != norwegian.diagnostics()[0].format()
+    assert english.diagnostics()[0].format() != pseudo.diagnostics()[0].format()
 
 
 def test_a_broken_or_foreign_cache_file_is_ignored(tmp_path: Path) -> None:
-    folder = _copy_library(tmp_path)
-    for content in (b"", b"not a pickle", pickle.dumps({"key": "another version", "entries": {}})):
+    folder = _copy(tmp_path)
+    for content in (b"", b"not a pickle", pickle.dumps({"key": "another version", "files": []})):
         cache = tmp_path / "c.pickle"
         cache.write_bytes(content)
         assert set(_load(folder, cache).guides) == {"printer", "first-steps"}
-        assert LoadCache(cache, "en").old  # rewritten with real entries
+        assert LibraryCache(cache, LoadMode(), True).data  # rewritten with real entries
 
 
 def test_the_cli_uses_the_cache_in_the_data_folder(tmp_path: Path, cli_env) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +141,7 @@ def test_the_cli_uses_the_cache_in_the_data_folder(tmp_path: Path, cli_env) -> N
 
     from .conftest import selfhelp_cmd
 
-    folder = _copy_library(tmp_path)
+    folder = _copy(tmp_path)
     for _ in range(2):
         done = subprocess.run(
             [*selfhelp_cmd(), "--no-bundled", "--guides", str(folder), "list"],
@@ -102,3 +149,32 @@ def test_the_cli_uses_the_cache_in_the_data_folder(tmp_path: Path, cli_env) -> N
         )  # fmt: skip
         assert done.returncode == 0 and "printer" in done.stdout
     assert (Path(cli_env["SELFHELP_DATA_DIR"]) / "cache" / "library.pickle").exists()
+
+
+def test_a_warm_start_needs_neither_the_yaml_reader_nor_the_guide_model(tmp_path: Path) -> None:
+    """What keeps a warm start fast on a big library: cards come from the cache, and
+    the parts that read and check guides are imported only when a guide is opened."""
+    import subprocess
+    import sys
+
+    folder, cache = _copy(tmp_path), tmp_path / "c.pickle"
+    _load(folder, cache)
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from selfhelp_tui.guides.library import LoadMode, Source, load_library\n"
+        f"lib = load_library([Source(Path({str(folder)!r}), 'mine')], cache=Path({str(cache)!r}),"
+        " mode=LoadMode(lang=None))\n"
+        "assert sorted(lib.infos) == ['first-steps', 'printer'], lib.infos\n"
+        "heavy = {'yaml', 'selfhelp_tui.guides.model', 'selfhelp_tui.guides.loader'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+        "lib.get('printer')\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    before, after = done.stdout.splitlines()
+    assert before == "[]"
+    assert after == "['selfhelp_tui.guides.loader', 'selfhelp_tui.guides.model', 'yaml']"

@@ -170,8 +170,7 @@ def test_saving_and_resuming_a_session_gives_the_same_state(
     if session.walk.finished:
         return
     saved = SavedWalk.from_json(json.loads(json.dumps(SavedWalk.of(session).to_json())))
-    library = Library()
-    library.guides[guide.id] = guide
+    library = Library.of([guide])
     resumed = resume_session(saved, library, "tui", [])
     assert isinstance(resumed, Session), resumed
     assert resumed.walk.stack == session.walk.stack

@@ -47,15 +47,15 @@ def test_bad_file_gives_exactly_its_diagnostics(path: Path, bad_library) -> None
     assert got == want
     assert got, "every bad file must say what is wrong with it"
     if any(sev == "error" for _, _, sev, _ in got):
-        assert result.guide is None
+        assert result.info is None
     else:
-        assert result.guide is not None  # warnings never stop a guide
+        assert result.info is not None  # warnings never stop a guide
 
 
 def test_corpus_is_large_and_the_rest_still_loads(bad_library) -> None:  # type: ignore[no-untyped-def]
     assert len(BAD_FILES) >= 50
     loaded = sorted(bad_library.guides)
-    assert loaded == sorted(r.guide.id for r in bad_library.results if r.guide is not None)
+    assert loaded == sorted(r.info.id for r in bad_library.results if r.info is not None)
     assert {"confusable-ids", "single-choice", "empty-link"} <= set(loaded)
 
 

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from selfhelp_tui.guides import load_library
-from selfhelp_tui.guides.library import Source
-from selfhelp_tui.guides.translate import localize_all
+from selfhelp_tui.guides.library import LoadMode, Source
 from selfhelp_tui.i18n import use_language
 
 from .conftest import I18N
@@ -28,8 +27,7 @@ def lang(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def app_in(lang: str, start_guide: str | None = None):  # type: ignore[no-untyped-def]
-    lib = load_library([Source(I18N, "fixtures")])
-    lib.guides = localize_all(lib.guides, lang)
+    lib = load_library([Source(I18N, "fixtures")], mode=LoadMode(lang=lang))
     return make_app(lib, start_guide=start_guide)
 
 

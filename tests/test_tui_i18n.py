@@ -13,8 +13,8 @@ from pathlib import Path
 from textual.widgets import OptionList, Static
 
 from selfhelp_tui.guides import load_library
-from selfhelp_tui.guides.library import Library, Source
-from selfhelp_tui.guides.translate import localize_all, read_translation
+from selfhelp_tui.guides.library import Library, LoadMode, Source
+from selfhelp_tui.guides.translate import read_translation
 from selfhelp_tui.i18n import use_language
 from selfhelp_tui.i18n.po import format_po
 
@@ -23,8 +23,7 @@ from .tui_helpers import make_app, screen_name
 
 
 def library(lang: str, folder: Path = I18N) -> Library:
-    lib = load_library([Source(folder, "fixtures")])
-    lib.guides = localize_all(lib.guides, lang)
+    lib = load_library([Source(folder, "fixtures")], mode=LoadMode(lang=lang))
     return lib
 
 
@@ -84,7 +83,7 @@ def test_installing_the_language_before_importing_the_tui_works_too() -> None:
         use_language("ru")
         from selfhelp_tui.guides import load_library
         from pathlib import Path
-        from selfhelp_tui.guides.library import Source
+        from selfhelp_tui.guides.library import LoadMode, Source
         from selfhelp_tui.tui.app import SelfhelpApp
 
         async def keys():

@@ -12,8 +12,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .paths import Dirs
 
 CONFIG_NAME = "config.yaml"
@@ -26,8 +24,14 @@ def config_path(dirs: Dirs) -> Path:
 def load_config(dirs: Dirs) -> dict[str, Any]:
     path = config_path(dirs)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    import yaml  # only when there is a config: every start reads it
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -35,6 +39,8 @@ def load_config(dirs: Dirs) -> dict[str, Any]:
 def save_config(dirs: Dirs, values: dict[str, Any]) -> Path:
     path = config_path(dirs)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import yaml
+
     text = yaml.safe_dump(values, sort_keys=True, allow_unicode=True)
     write_atomic(path, text.encode("utf-8"))
     return path

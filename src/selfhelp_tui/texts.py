@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from .guides.model import Guide
+from typing import TYPE_CHECKING
+
 from .i18n import _
 from .i18n.languages import language_name
+
+if TYPE_CHECKING:
+    from .guides.index import GuideInfo
+    from .guides.model import Guide
 
 
 def outcome_title(result: str | None) -> str:
@@ -33,9 +38,8 @@ def fallback_notice(guide: Guide, node_id: str) -> str | None:
     )
 
 
-def title_language_note(guide: Guide) -> str | None:
+def title_language_note(guide: GuideInfo) -> str | None:
     """For lists: the language of a guide whose title is not in the reader's."""
-    loc = guide.localization
-    if loc is None or guide.shown_lang() == loc.lang:
+    if guide.wanted_lang is None or guide.title_lang == guide.wanted_lang:
         return None
-    return language_name(guide.shown_lang())
+    return language_name(guide.title_lang)

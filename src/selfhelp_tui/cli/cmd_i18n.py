@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..guides.loader import display_path
 from ..i18n import _
-from ..i18n.po import PoError
 from .context import Context, add_common_options, error, guide_from_arg
 from .language import lang_code
 
@@ -57,7 +55,9 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 
 def run_extract(args: argparse.Namespace, ctx: Context) -> int:
+    from ..guides.loader import display_path
     from ..guides.translate import extract, translation_files, translation_path
+    from ..i18n.po import PoError
 
     status = 0
     for name in args.targets:

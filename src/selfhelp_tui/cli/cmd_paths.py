@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..engine.testing import path_report
 from ..i18n import _
 from .context import Context, guide_from_arg
 
@@ -26,6 +25,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     guide = guide_from_arg(ctx, args.guide)
     if guide is None:
         return 2
+    from ..engine.testing import path_report
+
     rep = path_report(guide, limit=args.limit, runs=args.runs, seed=args.seed)
     if args.format == "json":
         print(json.dumps({

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from ..guides.diagnostics import did_you_mean
-from ..guides.model import Guide
 from ..i18n import _
 from .context import Context, error
+
+if TYPE_CHECKING:
+    from ..guides.model import Guide
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -72,11 +74,15 @@ def find_guide(ctx: Context, guide_id: str) -> Guide | None:
     guide = lib.get(guide_id)
     if guide is None:
         failed = [r for r in lib.failures if r.guide_id == guide_id]
+        if guide_id in lib.reopen_failures:  # changed since the library was read
+            failed = [lib.reopen_failures[guide_id]]
         if failed:
             error(_("guide '{id}' could not be loaded:").format(id=guide_id))
             for d in failed[0].errors:
                 print("  " + d.format(), file=sys.stderr)
         else:
+            from ..guides.diagnostics import did_you_mean
+
             hint = did_you_mean(guide_id, list(lib.guides))
             error(
                 _("no guide '{id}' in the library").format(id=guide_id)

@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from ..guides.search import SearchIndex
 
-    hits = SearchIndex(ctx.library.guides.values()).search(" ".join(args.words), args.limit)
+    hits = SearchIndex(ctx.library.infos.values()).search(" ".join(args.words), args.limit)
     if args.format == "json":
         print(json.dumps(
             [{"id": h.guide.id, "title": h.guide.title, "score": round(h.score, 2),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING
 
-from ..engine.testing import TestResult, run_tests
-from ..guides.library import Source, load_library
 from ..i18n import _
 from .context import Context
+
+if TYPE_CHECKING:
+    from ..engine.testing import TestResult
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -21,6 +22,9 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from ..engine.testing import run_tests
+    from ..guides.library import Source, load_library
+
     lib = load_library([Source(Path(p), p) for p in args.paths], override=False)
     for d in lib.diagnostics():
         if d.is_error:
@@ -45,6 +49,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def write_junit(results: list[TestResult], path: Path) -> None:
+    from xml.etree import ElementTree as ET
+
     suites = ET.Element("testsuites", tests=str(len(results)),
                         failures=str(sum(not r.passed for r in results)))  # fmt: skip
     by_guide: dict[str, list[TestResult]] = {}

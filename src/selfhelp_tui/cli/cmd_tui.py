@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from .cmd_run import run_plain, wants_plain
+    from .cmd_run import find_guide, run_plain, wants_plain
 
     if wants_plain(args, dict(os.environ)):
         from ..resume import load_saved
@@ -42,8 +42,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 return code
         elif args.resume:
             print(_("There is no walk to resume."))
-        guide = pick_plain(ctx)
-        return 3 if guide is None else run_plain(guide, ctx, None)
+        guide_id = pick_plain(ctx)
+        if guide_id is None:
+            return 3
+        guide = find_guide(ctx, guide_id)
+        return 1 if guide is None else run_plain(guide, ctx, None)
     if args.frontend == "web":
         # Every browser shares this machine's state folder: one visitor's place in a
         # guide is not offered to the next, so nothing is kept for resuming.
@@ -74,8 +77,8 @@ def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[
     return walker.run(resumed=True).exit_code
 
 
-def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
-    """A numbered list of guides to pick from, line by line."""
+def pick_plain(ctx: Context) -> str | None:
+    """A numbered list of guides to pick from, line by line; the id picked."""
     guides = ctx.library.sorted_guides()
     if not guides:
         print(_("No guides found."))
@@ -94,9 +97,9 @@ def pick_plain(ctx: Context):  # type: ignore[no-untyped-def]
             return None
         text = line.strip()
         if text.isdigit() and 1 <= int(text) <= len(guides):
-            return guides[int(text) - 1]
-        if text in ctx.library.guides:
-            return ctx.library.guides[text]
+            return guides[int(text) - 1].id
+        if text in ctx.library.infos:
+            return text
         print(_("Not understood: {error}").format(error=text))
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..guides.diagnostics import Diagnostic
-from ..guides.library import Library, Source, guide_files, load_library
+from ..guides.library import LoadMode, Source, load_library, scan_folder
 from ..i18n import _, ngettext
 from ..i18n.fmt import number
 from .context import Context, add_common_options
@@ -55,13 +55,15 @@ def lang_list(value: str) -> list[str]:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     sources = [Source(Path(p), p) for p in args.paths]
-    lib = load_library(sources, override=False, workers=os.cpu_count() or 1)
+    langs = getattr(args, "langs", None)
+    mode = LoadMode(translations=True, langs=tuple(langs) if langs else None)
+    lib = load_library(sources, override=False, workers=os.cpu_count() or 1, mode=mode)
     # This process ends soon: keep the collector off the library's many objects.
     import gc
 
     gc.freeze()
     diags = sorted(
-        lib.diagnostics() + translation_diagnostics(lib, sources, getattr(args, "langs", None)),
+        lib.diagnostics() + orphan_translation_diagnostics(sources),
         key=Diagnostic.sort_key,
     )
     sys.stdout.write(render(diags, args.format))
@@ -81,24 +83,17 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def translation_diagnostics(
-    lib: Library, sources: list[Source], langs: list[str] | None
-) -> list[Diagnostic]:
-    """Stale, missing and misplaced translations (guides/translate.py), for every
-    guide that loaded, and translation files with no guide beside them."""
-    from ..guides.translate import check_guide_translations, orphan_translations
+def orphan_translation_diagnostics(sources: list[Source]) -> list[Diagnostic]:
+    """Translation files with no guide beside them. (Stale, missing and misplaced
+    translations of each guide are checked where the guide is read:
+    `LoadMode.translations`.)"""
+    from ..guides.translate import orphan_translations
 
     out: list[Diagnostic] = []
-    for result in lib.results:
-        if result.guide is not None:
-            out.extend(check_guide_translations(result.guide, langs))
     for source in sources:
         if source.path.is_dir():
-            out.extend(
-                orphan_translations(
-                    guide_files(source.path, suffixes=(".po",)), guide_files(source.path)
-                )
-            )
+            scan = scan_folder(source.path)
+            out.extend(orphan_translations(scan.translations, scan.guides))
     return out
 
 

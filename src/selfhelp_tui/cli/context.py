@@ -7,13 +7,16 @@ import os
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from ..engine.session import SessionObserver
-from ..guides.library import Library, Source, load_library, sources_from
-from ..guides.model import Guide
 from ..i18n import _, current_language
 from ..paths import Dirs, resolve_dirs
 from .language import lang_code
+
+if TYPE_CHECKING:
+    from ..engine.session import SessionObserver
+    from ..guides.library import Library, Source
+    from ..guides.model import Guide
 
 
 def add_common_options(parser: argparse.ArgumentParser, lang: bool = True) -> None:
@@ -85,6 +88,8 @@ class Context:
         return resolve_dirs(self.data_dir, self.env)
 
     def sources(self) -> list[Source]:
+        from ..guides.library import sources_from
+
         return sources_from(
             self.guide_dirs,
             env=self.env,
@@ -97,12 +102,14 @@ class Context:
         """The library as the reader sees it: each guide in the reader's language
         where it is translated (guides/translate.py)."""
         from ..guides.cache import CACHE_NAME
-        from ..guides.translate import localize_all
+        from ..guides.library import LoadMode, load_library
 
         lib = load_library(
-            self.sources(), workers=os.cpu_count() or 1, cache=self.dirs.cache / CACHE_NAME
+            self.sources(),
+            workers=os.cpu_count() or 1,
+            cache=self.dirs.cache / CACHE_NAME,
+            mode=LoadMode(lang=self.lang, warnings=False),
         )
-        lib.guides = localize_all(lib.guides, self.lang)
         # The library lives as long as the app: keep the collector from walking its
         # objects on every later pass (a smoother TUI on a big library).
         import gc

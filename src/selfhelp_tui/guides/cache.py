@@ -1,12 +1,19 @@
-"""A cache of loaded guide files, so a big library opens as fast as a small one.
+"""A cache of the library, so a big library opens as fast as a small one.
 
 Parsing and checking a guide costs milliseconds; a product may ship thousands, and
-the reader should not wait for all of them on every start. The result of loading
-each file (the guide and its diagnostics) is kept in one file in the user cache
-folder, keyed by the file's identity (size, modification and change times, inode),
-the interface language (diagnostics are translated) and a stamp of this very code
-(the app version and the loader's own source files), so any change to a guide or
-to selfhelp reloads what it touches and nothing is ever served stale.
+the reader should not wait for all of them on every start. One file in the user
+cache folder keeps:
+
+- the library as the app last saw it (each guide's card, what failed and why),
+  used as it is when no guide or translation file has changed since;
+- each file's entry before the checks across guides, reused for the files that did
+  not change when some did, so one edited guide costs one parse.
+
+Everything is keyed by the files' identities (size, modification and change times,
+inode), the way the library is read (language, warnings kept) and a stamp of this
+very code (the app version and the loader's own source files), so any change to a
+guide, a translation or to selfhelp rereads what it touches and nothing is ever
+served stale. An opened guide is always read from its file (`Library.get`).
 
 The cache is the user's own file in their own cache folder, written atomically;
 whoever can write there can already run code as the user. A cache that cannot be
@@ -16,21 +23,26 @@ read is ignored and rebuilt. `validate` never uses it: writers get a fresh check
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import pickle
-import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import __version__
-from .loader import LoadResult
+if TYPE_CHECKING:
+    from .index import FileEntry
+    from .library import Library, LoadMode
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_NAME = "library.pickle"
 
 
 def code_stamp() -> str:
-    """Changes whenever the code that builds a LoadResult may have changed."""
+    """Changes whenever the code that reads a library may have changed."""
+    import hashlib
+    import sys
+
+    from .. import __version__
+
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version}".encode())
     package = Path(__file__).resolve().parent.parent
     # The loader's code, and the catalogs its messages are translated with.
@@ -54,44 +66,72 @@ def identity_of(path: Path) -> tuple[int, int, int, int] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-class LoadCache:
-    def __init__(self, path: Path, lang: str) -> None:
+class LibraryCache:
+    def __init__(self, path: Path, mode: LoadMode, override: bool) -> None:
         self.path = path
-        self.key = f"{code_stamp()}|{lang}"
-        self.old: dict[str, tuple[Any, str, bytes]] = {}
-        self.new: dict[str, tuple[Any, str, bytes]] = {}
-        self.hits = 0
+        from ..i18n import current_language
+
+        # Diagnostics are in the interface language; cards in the mode's.
+        self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}"
+        self.data: dict[str, Any] = {}
+        self.entries_blob = b""
+        #: Files read afresh on the last `entries` call (the rest came from here).
+        self.read = 0
         with contextlib.suppress(Exception):  # any unreadable cache is no cache
             data = pickle.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("key") == self.key:
-                self.old = data["entries"]
+                self.data = data
 
-    def get(self, path: Path, origin: str) -> LoadResult | None:
-        """The cached result for this file as it is now, or None."""
-        identity = identity_of(path)
-        entry = self.old.get(str(path))
-        if identity is None or entry is None or entry[0] != identity or entry[1] != origin:
-            return None
+    def load_library(self, files: list[Any], lib: Library) -> bool:
+        """Fill `lib` as saved, if every file is as it was then."""
+        if not self.data or self.data.get("files") != files:
+            return False
         try:
-            result = pickle.loads(entry[2])
+            results, infos = pickle.loads(self.data["library"])
         except Exception:
-            return None
-        self.new[str(path)] = entry
-        self.hits += 1
-        return result if isinstance(result, LoadResult) else None
+            return False
+        lib.results, lib.infos = results, infos
+        return True
 
-    def put(self, path: Path, origin: str, result: LoadResult, identity: Any) -> None:
-        """Keep a fresh result (pickled now, before the library adds its own notes
-        to it); `identity` is the file's, taken before it was read."""
-        if identity is not None:
-            self.new[str(path)] = (identity, origin, pickle.dumps(result, protocol=5))
+    def entries(
+        self,
+        jobs: list[tuple[Path, str]],
+        identity_now: Callable[[Path], object],
+        read: Callable[[list[tuple[Path, str]]], list[FileEntry]],
+    ) -> list[FileEntry]:
+        """An entry per file: the saved one where the file (and its translation)
+        did not change, the rest read with `read`."""
+        old: dict[str, FileEntry] = {}
+        with contextlib.suppress(Exception):
+            old = pickle.loads(self.data["entries"])
+        out: list[FileEntry | None] = []
+        todo: list[int] = []
+        for i, (path, origin) in enumerate(jobs):
+            entry = old.get(str(path))
+            same = entry is not None and entry.origin == origin
+            if same and entry.identity == identity_now(path):  # type: ignore[union-attr]
+                out.append(entry)
+            else:
+                out.append(None)
+                todo.append(i)
+        for i, entry in zip(todo, read([jobs[i] for i in todo]), strict=True):
+            out[i] = entry
+        self.read = len(todo)
+        entries = [e for e in out if e is not None]
+        # Saved now, as read: the library adds its own notes to them next.
+        self.entries_blob = pickle.dumps(
+            {str(e.path): e for e in entries if e.identity[0] is not None}, protocol=5
+        )
+        return entries
 
-    def save(self) -> None:
-        """Write the cache if anything changed (files added, changed or gone)."""
-        if self.new.keys() == self.old.keys() and self.hits == len(self.new):
-            return
+    def save_library(self, files: list[Any], lib: Library) -> None:
         from ..config import write_atomic
 
-        data = pickle.dumps({"key": self.key, "entries": self.new}, protocol=5)
+        data = {
+            "key": self.key,
+            "files": files,
+            "entries": self.entries_blob,
+            "library": pickle.dumps((lib.results, lib.infos), protocol=5),
+        }
         with contextlib.suppress(OSError):
-            write_atomic(self.path, data)
+            write_atomic(self.path, pickle.dumps(data, protocol=5))

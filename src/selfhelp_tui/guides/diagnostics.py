@@ -6,8 +6,10 @@ code, so a writer can jump to it and a tool can filter it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import NamedTuple
 
 from ..i18n import _
@@ -51,6 +53,15 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code)
+
+
+def display_path(path: Path) -> str:
+    """A path as a writer would type it: relative to the working directory if inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
 
 
 class Reporter:

@@ -3,23 +3,32 @@
 Folders are read in order (bundled, the user's folder, SELFHELP_GUIDES, then
 --guides); a later folder overrides an earlier one by guide id. A broken file
 never stops the others: it is kept in `failures` with its diagnostics.
+
+The library holds a card per guide (guides/index.py), not its nodes: a guide is
+read again, checked and translated when it is opened (`get`), so memory does not
+grow with the library and an opened guide is never stale.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..i18n import _, current_language, use_language
-from .cache import LoadCache, identity_of
-from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
-from .loader import LoadResult, display_path, load_guide
-from .model import Guide
+from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean, display_path
+from .index import GUIDE_LINK_PREFIX, FileEntry, GuideInfo, GuideLinks, Place
+
+if TYPE_CHECKING:
+    from .loader import LoadResult
+    from .model import Guide
 
 GUIDE_SUFFIXES = (".yaml", ".yml")
+PO_SUFFIX = ".po"
 #: Files in a guide folder that are not guides (the pack manifest).
 RESERVED_NAMES = {"selfhelp.yaml", "selfhelp.yml"}
 
@@ -32,26 +41,102 @@ class Source:
     origin: str
 
 
+@dataclass(frozen=True)
+class LoadMode:
+    """How each file is read: what a worker keeps of it."""
+
+    #: Show cards in this language (None: as written).
+    lang: str | None = None
+    #: Keep warnings (validate); the app shows only what failed, and why.
+    warnings: bool = True
+    #: validate: check each guide's translation files too, into these languages
+    #: (None: every file found).
+    translations: bool = False
+    langs: tuple[str, ...] | None = None
+
+
+class _Guides(Mapping[str, "Guide"]):
+    """`library.guides`: every usable guide by id, each read when first asked for."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    def __getitem__(self, guide_id: str) -> Guide:
+        guide = self._library.get(guide_id)
+        if guide is None:
+            raise KeyError(guide_id)
+        return guide
+
+    def __contains__(self, guide_id: object) -> bool:
+        return guide_id in self._library.infos
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._library.infos)
+
+    def __len__(self) -> int:
+        return len(self._library.infos)
+
+
 @dataclass
 class Library:
-    guides: dict[str, Guide] = field(default_factory=dict)
-    results: list[LoadResult] = field(default_factory=list)
+    #: Every usable guide's card, by id.
+    infos: dict[str, GuideInfo] = field(default_factory=dict)
+    results: list[FileEntry] = field(default_factory=list)
     #: Diagnostics that belong to no single file load (a skipped link, a missing folder).
     extra: list[Diagnostic] = field(default_factory=list)
+    #: The language guides are shown in (None: as written).
+    lang: str | None = None
+    #: Guides read so far (`get`), and why one could not be read again.
+    opened: dict[str, Guide] = field(default_factory=dict, repr=False)
+    reopen_failures: dict[str, LoadResult] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, guides: Iterable[Guide]) -> Library:
+        """A library of guides already in memory (tests, previews)."""
+        lib = cls()
+        for guide in guides:
+            lib.infos[guide.id] = GuideInfo.of(guide)
+            lib.opened[guide.id] = guide
+        return lib
 
     @property
-    def failures(self) -> list[LoadResult]:
+    def guides(self) -> Mapping[str, Guide]:
+        return _Guides(self)
+
+    @property
+    def failures(self) -> list[FileEntry]:
         return [r for r in self.results if not r.ok]
 
     def diagnostics(self) -> list[Diagnostic]:
-        out = [d for r in self.results for d in r.diagnostics] + self.extra
+        out = [d for r in self.results for d in (*r.diagnostics, *r.later)] + self.extra
         return sorted(out, key=Diagnostic.sort_key)
 
     def get(self, guide_id: str) -> Guide | None:
-        return self.guides.get(guide_id)
+        """The guide, read from its file now (once per library). None if it is not
+        in the library, or if its file no longer holds it (changed since the
+        library was read): `reopen_failures` then says why."""
+        guide = self.opened.get(guide_id)
+        if guide is not None:
+            return guide
+        info = self.infos.get(guide_id)
+        if info is None or info.path is None:
+            return None
+        from .loader import load_guide
 
-    def sorted_guides(self) -> list[Guide]:
-        return sorted(self.guides.values(), key=lambda g: (g.kind != "troubleshooter", g.title))
+        result = load_guide(info.path, info.origin)
+        if result.guide is None or result.guide.id != guide_id:
+            self.reopen_failures[guide_id] = result
+            return None
+        guide = result.guide
+        if self.lang is not None:
+            from .translate import localize
+
+            guide = localize(guide, self.lang)
+        self.opened[guide_id] = guide
+        return guide
+
+    def sorted_guides(self) -> list[GuideInfo]:
+        return sorted(self.infos.values(), key=lambda g: (g.kind != "troubleshooter", g.title))
 
 
 def bundled_guides_dir() -> Path:
@@ -63,47 +148,128 @@ def bundled_guides_dir() -> Path:
     return here.parent.parent / "guides"
 
 
-def guide_files(
-    folder: Path, extra: list[Diagnostic] | None = None, suffixes: tuple[str, ...] = GUIDE_SUFFIXES
-) -> list[Path]:
-    """Guide files (or, with `suffixes`, other files: translations) under a folder,
-    sorted, skipping hidden folders and links that point outside it (a guide pack
-    must not reach into the rest of the disk)."""
+@dataclass
+class Scan:
+    """What one walk of a source folder found."""
+
+    guides: list[Path] = field(default_factory=list)
+    translations: list[Path] = field(default_factory=list)
+    #: Every file found and its identity (size, times, inode): the library cache's key.
+    identities: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+
+def scan_folder(folder: Path, extra: list[Diagnostic] | None = None) -> Scan:
+    """Guide and translation files under a folder, sorted, skipping hidden folders
+    and links that point outside it (a guide pack must not reach into the rest of
+    the disk). One directory listing and one `stat` per file: a big library is
+    scanned on every start."""
+    scan = Scan()
     if folder.is_file():
-        return [folder]
+        scan.guides.append(folder)
+        _identify(scan, folder)
+        return scan
     root = folder.resolve()
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.endswith(suffixes) or name in RESERVED_NAMES or name.startswith("."):
+
+    def walk(here: str) -> None:
+        try:
+            with os.scandir(here) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = Path(dirpath) / name
+            if entry.is_dir(follow_symlinks=False):
+                subdirs.append(entry.path)
+                continue
+            is_guide = name.endswith(GUIDE_SUFFIXES) and name not in RESERVED_NAMES
+            if not is_guide and not name.endswith(PO_SUFFIX):
+                continue
+            path = Path(entry.path)
             skip = None
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
+            if entry.is_symlink() and not path.resolve().is_relative_to(root):
                 skip = (
                     "link-outside-folder",
                     _("skipped: a link to a file outside the guide folder"),
                 )
-            elif path.exists() and not path.is_file():
+            elif not entry.is_file() and os.path.exists(entry.path):
                 # A FIFO or device would block or stream forever when read.
                 skip = ("not-a-file", _("skipped: not a regular file"))
             if skip is not None:
-                if extra is not None:
+                if extra is not None and is_guide:
                     rep = Reporter(display_path(path))
                     rep.warning(Pos(1, 1), skip[0], skip[1])
                     extra.extend(rep.items)
                 continue
-            found.append(path)
-    return found
+            (scan.guides if is_guide else scan.translations).append(path)
+            _identify(scan, path)
+        for sub in subdirs:
+            walk(sub)
+
+    walk(str(folder))
+    return scan
+
+
+def _identify(scan: Scan, path: Path) -> None:
+    try:
+        st = path.stat()
+    except OSError:
+        return
+    # As cache.identity_of, which a worker uses when it reads the file.
+    scan.identities[str(path)] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def guide_files(
+    folder: Path, extra: list[Diagnostic] | None = None, suffixes: tuple[str, ...] = GUIDE_SUFFIXES
+) -> list[Path]:
+    """Guide files (or, with `suffixes=(".po",)`, translation files) under a folder."""
+    scan = scan_folder(folder, extra)
+    return scan.translations if suffixes == (PO_SUFFIX,) else scan.guides
 
 
 #: Below this many files, worker processes cost more than they save.
 PARALLEL_MIN_FILES = 64
 
 
-def _load_one(job: tuple[Path, str]) -> LoadResult:
-    return load_guide(*job)
+def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
+    """Load and check one file and keep only what the library needs of it (its
+    card and the shape of its links); runs in a worker for big libraries."""
+    from .cache import identity_of
+    from .loader import load_guide
+
+    identity = identity_of(path)  # before reading: a later change is then seen
+    translation = None
+    if mode.lang is not None:
+        from .translate import translation_path
+
+        translation = identity_of(translation_path(path, mode.lang))
+    result = load_guide(path, origin)
+    diagnostics = result.diagnostics
+    if not mode.warnings:
+        diagnostics = [d for d in diagnostics if d.is_error]
+    entry = FileEntry(path, origin, diagnostics, result.guide_id, identity=(identity, translation))
+    guide = result.guide
+    if guide is None:
+        return entry
+    entry.id_pos = guide.key_pos.get("id@value")
+    entry.links = GuideLinks.of(guide)
+    if mode.lang is not None:
+        from .translate import localize
+
+        entry.info = GuideInfo.of(localize(guide, mode.lang))
+    else:
+        entry.info = GuideInfo.of(guide)
+    if mode.translations:
+        from .translate import check_guide_translations
+
+        entry.later = check_guide_translations(guide, mode.langs)
+    return entry
+
+
+def _read_job(job: tuple[Path, str, LoadMode]) -> FileEntry:
+    return read_entry(*job)
 
 
 def _start_worker(lang: str) -> None:
@@ -114,37 +280,22 @@ def _start_worker(lang: str) -> None:
     gc.disable()  # as in load_library: parsing makes no cycles, only many objects
 
 
-def _load_all(jobs: list[tuple[Path, str]], workers: int) -> list[LoadResult]:
-    """Parse files in worker processes when there are many (each guide is parsed
-    alone, so the work splits cleanly); in order, as a serial load would give."""
+def read_entries(jobs: list[tuple[Path, str]], mode: LoadMode, workers: int = 1) -> list[FileEntry]:
+    """Read files in worker processes when there are many (each guide is read
+    alone, so the work splits cleanly); in order, as a serial read would give.
+    Only cards, link shapes and diagnostics come back: little to pickle."""
+    full = [(path, origin, mode) for path, origin in jobs]
     if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
-        return [_load_one(job) for job in jobs]
+        return [_read_job(job) for job in full]
     from concurrent.futures import ProcessPoolExecutor
 
     try:
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_start_worker, initargs=(current_language(),)
         ) as pool:
-            return list(pool.map(_load_one, jobs, chunksize=max(8, len(jobs) // (workers * 8))))
-    except (OSError, RuntimeError):  # no processes here (a sandbox): load in this one
-        return [_load_one(job) for job in jobs]
-
-
-def _load_cached(
-    jobs: list[tuple[Path, str]], workers: int, cache: LoadCache | None
-) -> list[LoadResult]:
-    """Results for every job, from the cache where the file has not changed; the
-    rest are parsed (in workers when many) and cached."""
-    if cache is None:
-        return _load_all(jobs, workers)
-    results: list[LoadResult | None] = [cache.get(path, origin) for path, origin in jobs]
-    todo = [i for i, r in enumerate(results) if r is None]
-    identities = {i: identity_of(jobs[i][0]) for i in todo}  # before reading
-    for i, result in zip(todo, _load_all([jobs[i] for i in todo], workers), strict=True):
-        cache.put(jobs[i][0], jobs[i][1], result, identities[i])
-        results[i] = result
-    cache.save()
-    return [r for r in results if r is not None]
+            return list(pool.map(_read_job, full, chunksize=max(4, len(full) // (workers * 32))))
+    except (OSError, RuntimeError):  # no processes here (a sandbox): read in this one
+        return [_read_job(job) for job in full]
 
 
 def load_library(
@@ -153,157 +304,117 @@ def load_library(
     override: bool = True,
     workers: int = 1,
     cache: Path | None = None,
+    mode: LoadMode | None = None,
 ) -> Library:
-    """Load every guide of every source. With `override`, a later source replaces an
+    """Read every guide of every source. With `override`, a later source replaces an
     earlier guide of the same id; without it (validate), a second id is an error.
-    `workers` > 1 parses large libraries in that many processes; `cache` names the
-    file that keeps loaded files between runs (guides/cache.py)."""
-    lib = Library()
-    per_source: list[tuple[Source, list[Path]]] = []
+    `workers` > 1 reads large libraries in that many processes; `cache` names the
+    file that keeps the library between runs (guides/cache.py)."""
+    mode = mode or LoadMode()
+    lib = Library(lang=mode.lang)
+    scans: list[tuple[Source, Scan]] = []
     for source in sources:
         if not source.path.exists():
             rep = Reporter(display_path(source.path))
             rep.error(Pos(1, 1), "no-such-path", _("no such file or folder"))
             lib.extra.extend(rep.items)
             continue
-        per_source.append((source, guide_files(source.path, lib.extra)))
-    load_cache = LoadCache(cache, current_language()) if cache is not None else None
-    jobs = [(path, s.origin) for s, paths in per_source for path in paths]
-    # Loading makes hundreds of thousands of objects that all live on; the cyclic
-    # collector would walk them again and again while they are made and checked
-    # (several times the work itself). Nothing here makes garbage cycles.
+        scans.append((source, scan_folder(source.path, lib.extra)))
+    jobs = [(path, source.origin) for source, scan in scans for path in scan.guides]
+    sources_of = [i for i, (_source, scan) in enumerate(scans) for _path in scan.guides]
+    # Reading makes many objects that all live on; the cyclic collector would walk
+    # them again and again while they are made (several times the work itself).
+    # Nothing here makes garbage cycles.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _fill(lib, per_source, iter(_load_cached(jobs, workers, load_cache)), override)
+        if cache is None:
+            _fill(lib, read_entries(jobs, mode, workers), sources_of, override)
+            return lib
+        from .cache import LibraryCache
+
+        store = LibraryCache(cache, mode, override)
+        identities = {k: v for _source, scan in scans for k, v in scan.identities.items()}
+        # Every file and translation as it is now: when none changed, the library
+        # is the one saved last time, checks across guides included.
+        files = [(str(path), origin) for path, origin in jobs] + list(identities.items())
+        if store.load_library(files, lib):
+            return lib
+
+        def identity_now(path: Path) -> object:
+            translation = None
+            if mode.lang is not None:
+                translation = identities.get(str(path.with_name(f"{path.stem}.{mode.lang}.po")))
+            return identities.get(str(path)), translation
+
+        entries = store.entries(jobs, identity_now, lambda todo: read_entries(todo, mode, workers))
+        _fill(lib, entries, sources_of, override)
+        store.save_library(files, lib)
     finally:
         if collecting:
             gc.enable()
     return lib
 
 
-def _fill(
-    lib: Library,
-    per_source: list[tuple[Source, list[Path]]],
-    loaded: Iterator[LoadResult],
-    override: bool,
-) -> None:
-    for _source, paths in per_source:
-        seen_here: dict[str, LoadResult] = {}
-        for _path in paths:
-            result = next(loaded)
-            lib.results.append(result)
-            guide = result.guide
-            if guide is None:
-                continue
-            first = seen_here.get(guide.id) or (None if override else _result_for(lib, guide.id))
-            if first is not None:
-                _duplicate(result, first)
-                continue
-            seen_here[guide.id] = result
-            lib.guides[guide.id] = guide
-    _check_guide_links(lib)
-    _check_way_out_across_guides(lib)
+def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], override: bool) -> None:
+    """The library from its files: ids made unique, links between guides checked."""
+    winners: dict[str, FileEntry] = {}
+    source_of: dict[str, int] = {}
+    for entry, source in zip(entries, sources_of, strict=True):
+        lib.results.append(entry)
+        info = entry.info
+        if info is None:
+            continue
+        first = winners.get(info.id)
+        if first is not None and (not override or source_of[info.id] == source):
+            _duplicate(entry, first)
+            continue
+        winners[info.id] = entry
+        source_of[info.id] = source
+    _check_guide_links(winners)
+    _check_way_out_across_guides(winners)
+    for entry in entries:
+        entry.links = None  # only needed for the checks above
+    lib.infos = {guide_id: e.info for guide_id, e in winners.items() if e.info is not None}
 
 
-def _result_for(lib: Library, guide_id: str) -> LoadResult | None:
-    guide = lib.guides.get(guide_id)
-    return next((r for r in lib.results if r.guide is guide), None) if guide else None
-
-
-def _duplicate(result: LoadResult, first: LoadResult) -> None:
-    rep = Reporter(display_path(result.path))
-    assert result.guide is not None
+def _duplicate(entry: FileEntry, first: FileEntry) -> None:
+    assert entry.info is not None
+    rep = Reporter(display_path(entry.path))
     rep.error(
-        result.guide.key_pos.get("id@value", Pos()),
+        entry.id_pos or Pos(),
         "duplicate-id",
         _("guide id '{id}' is already used by {path}").format(
-            id=result.guide.id, path=display_path(first.path)
+            id=entry.info.id, path=display_path(first.path)
         ),
     )
-    result.diagnostics.extend(rep.items)
-    result.guide = None
+    entry.fail(rep.items)
 
 
-def _check_guide_links(lib: Library) -> None:
+def _check_guide_links(winners: dict[str, FileEntry]) -> None:
     """`guide:ID#NODE` targets must exist. A guide whose link is broken is moved to
     the failures, and so on until no broken link is left."""
     changed = True
     while changed:
         changed = False
-        for result in lib.results:
-            guide = result.guide
-            if guide is None:
+        for guide_id, entry in list(winners.items()):
+            assert entry.links is not None
+            if not entry.links.external:
                 continue
-            rep = Reporter(display_path(result.path))
-            for node in guide.nodes.values():
-                for link in node.links():
-                    if link.is_external:
-                        _check_one_link(lib, link.target, link.pos, rep)
+            rep = Reporter(display_path(entry.path))
+            for target, pos in entry.links.external:
+                _check_one_link(winners, target, pos, rep)
             if rep.items:
-                result.diagnostics.extend(rep.items)
+                entry.diagnostics.extend(rep.items)
                 if rep.has_errors:
-                    result.guide = None
-                    lib.guides.pop(guide.id, None)
+                    entry.fail([])
+                    del winners[guide_id]
                     changed = True
 
 
-def _check_way_out_across_guides(lib: Library) -> None:
-    """Each guide alone may look fine while guide links loop between guides with no
-    outcome anywhere (A -> guide:B -> guide:A). Walk the whole library's graph."""
-    from collections import defaultdict, deque
-
-    preds: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    ends: list[tuple[str, str]] = []
-    for guide in lib.guides.values():
-        for node_id, node in guide.nodes.items():
-            here = (guide.id, node_id)
-            if node.is_outcome:
-                ends.append(here)
-            for link in node.links():
-                if link.is_external:
-                    target_id, target_node = link.split_external()
-                    target = lib.guides.get(target_id)
-                    if target is None:
-                        continue
-                    preds[(target.id, target_node or target.start)].append(here)
-                else:
-                    preds[(guide.id, link.target)].append(here)
-    can_end: set[tuple[str, str]] = set()
-    queue = deque(ends)
-    while queue:
-        here = queue.popleft()
-        if here not in can_end:
-            can_end.add(here)
-            queue.extend(preds[here])
-    for result in lib.results:
-        guide = result.guide
-        if guide is None:
-            continue
-        stuck = [n for n in guide.nodes.values() if (guide.id, n.id) not in can_end]
-        if not stuck:
-            continue
-        rep = Reporter(display_path(result.path))
-        for node in stuck:
-            rep.error(
-                node.pos,
-                "no-way-out",
-                _(
-                    "node '{node}' leads only through links between guides that never "
-                    "reach an outcome"
-                ).format(node=node.id),
-                _("give one of the linked guides a way to an outcome"),
-            )
-        result.diagnostics.extend(rep.items)
-        result.guide = None
-        lib.guides.pop(guide.id, None)
-
-
-def _check_one_link(lib: Library, target: str, pos: Pos, rep: Reporter) -> None:
-    from .model import Link
-
-    guide_id, node_id = Link(target, pos).split_external()
-    other = lib.guides.get(guide_id)
+def _check_one_link(winners: dict[str, FileEntry], target: str, pos: Pos, rep: Reporter) -> None:
+    guide_id, _hash, node_id = target[len(GUIDE_LINK_PREFIX) :].partition("#")
+    other = winners.get(guide_id)
     if other is None:
         rep.error(
             pos,
@@ -311,17 +422,69 @@ def _check_one_link(lib: Library, target: str, pos: Pos, rep: Reporter) -> None:
             _("'{target}' links to guide '{guide}', which is not in the library").format(
                 target=target, guide=guide_id
             ),
-            did_you_mean(guide_id, list(lib.guides)),
+            did_you_mean(guide_id, list(winners)),
         )
-    elif node_id is not None and node_id not in other.nodes:
+        return
+    assert other.links is not None
+    if node_id and node_id not in other.links.node_ids:
         rep.error(
             pos,
             "unknown-node",
             _("'{target}': node '{node}' is not a node of guide '{guide}'").format(
                 target=target, node=node_id, guide=guide_id
             ),
-            did_you_mean(node_id, list(other.nodes)),
+            did_you_mean(node_id, list(other.links.node_ids)),
         )
+
+
+def _check_way_out_across_guides(winners: dict[str, FileEntry]) -> None:
+    """Each guide alone may look fine while guide links loop between guides with no
+    outcome anywhere (A -> guide:B -> guide:A). Only the nodes that reach no outcome
+    inside their own guide (`GuideLinks.stuck`) can be caught so: find which of them
+    get out through other guides."""
+    preds: dict[Place, list[Place]] = defaultdict(list)
+    queue: deque[Place] = deque()
+    for guide_id, entry in winners.items():
+        assert entry.links is not None
+        for node_id, (_pos, places) in entry.links.stuck.items():
+            here = (guide_id, node_id)
+            for target_guide, target_node in places:
+                other = winners.get(target_guide or guide_id)
+                if other is None or other.links is None:
+                    continue
+                there = (target_guide or guide_id, target_node or other.links.start)
+                if there[1] in other.links.stuck:
+                    preds[there].append(here)
+                elif there[1] in other.links.node_ids:
+                    queue.append(here)  # leads to a node that reaches an outcome
+    can_end: set[Place] = set()
+    while queue:
+        here = queue.popleft()
+        if here not in can_end:
+            can_end.add(here)
+            queue.extend(preds[here])
+    for guide_id, entry in list(winners.items()):
+        assert entry.links is not None
+        stuck = [
+            (node_id, pos)
+            for node_id, (pos, _places) in entry.links.stuck.items()
+            if (guide_id, node_id) not in can_end
+        ]
+        if not stuck:
+            continue
+        rep = Reporter(display_path(entry.path))
+        for node_id, pos in stuck:
+            rep.error(
+                pos,
+                "no-way-out",
+                _(
+                    "node '{node}' leads only through links between guides that never "
+                    "reach an outcome"
+                ).format(node=node_id),
+                _("give one of the linked guides a way to an outcome"),
+            )
+        entry.fail(rep.items)
+        del winners[guide_id]
 
 
 def sources_from(

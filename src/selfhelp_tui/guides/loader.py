@@ -6,13 +6,12 @@ diagnostics, reported in one pass. A guide with an error is not returned.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import _, translate
 from . import checks
-from .diagnostics import Diagnostic, Pos, Reporter
+from .diagnostics import Diagnostic, Pos, Reporter, display_path
 from .model import (
     NODE_TYPES,
     TUTORIAL_END,
@@ -44,15 +43,6 @@ class LoadResult:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.is_error]
-
-
-def display_path(path: Path) -> str:
-    """A path as a writer would type it: relative to the working directory if inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
 
 
 def load_guide(path: Path, origin: str = "", data: bytes | None = None) -> LoadResult:

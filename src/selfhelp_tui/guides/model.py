@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from ..i18n import N_
 from .diagnostics import Pos
+from .index import GUIDE_LINK_PREFIX
 from .spec import (
     AnyOf,
     Const,
@@ -36,8 +37,6 @@ KINDS = ("troubleshooter", "tutorial")
 RESULTS = ("resolved", "unresolved", "escalate")
 #: Every way a walk can end; tutorials end `completed`.
 OUTCOMES = (*RESULTS, "completed")
-#: A `next` that names another guide: `guide:ID` or `guide:ID#NODE`.
-GUIDE_LINK_PREFIX = "guide:"
 #: Id of the outcome a tutorial reaches after its last step (not a valid writer id).
 TUTORIAL_END = "_completed"
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Guide
+from .index import GuideInfo
 
 #: How much a match in each field counts.
 WEIGHTS = {"symptoms": 4.0, "title": 3.0, "tags": 2.0, "summary": 1.0, "id": 2.0}
@@ -67,6 +67,8 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lowercase, without accents: 'Café' and 'cafe' are the same word here."""
+    if text.isascii():  # most text, folded at once
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in text if not unicodedata.combining(c))
 
@@ -103,15 +105,15 @@ def _typo_limit(word: str) -> int:
 
 @dataclass
 class Hit:
-    guide: Guide
+    guide: GuideInfo
     score: float
     #: Words of the guide that matched, for highlighting.
     matched: set[str] = field(default_factory=set)
 
 
 class SearchIndex:
-    def __init__(self, guides: Iterable[Guide]) -> None:
-        self.guides: dict[str, Guide] = {}
+    def __init__(self, guides: Iterable[GuideInfo]) -> None:
+        self.guides: dict[str, GuideInfo] = {}
         #: word -> guide id -> best field weight
         self.postings: dict[str, dict[str, float]] = defaultdict(dict)
         for guide in guides:
@@ -127,7 +129,7 @@ class SearchIndex:
         #: Query word -> its matches: typing repeats the words already typed.
         self._cache: dict[str, list[tuple[str, float]]] = {}
 
-    def _add(self, guide_id: str, guide: Guide) -> None:
+    def _add(self, guide_id: str, guide: GuideInfo) -> None:
         fields = {
             "title": [guide.title],
             "symptoms": list(guide.symptoms),

@@ -5,18 +5,20 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from ..engine import Session, SessionObserver
-from ..guides.library import Library
-from ..guides.model import Guide
 from ..i18n import N_, _
 from .localize import localize_bindings
 from .themes import THEMES
+
+if TYPE_CHECKING:
+    from ..engine import Session, SessionObserver
+    from ..guides.library import Library
+    from ..guides.model import Guide
 
 #: Keys every screen shares (the help overlay lists them with the screen's own).
 HELP_BINDINGS: list[BindingType] = [
@@ -107,7 +109,7 @@ class SelfhelpApp(App[int]):
                 self.offer_resume()
         elif offer is not None and offer.now:
             self.notify(_("There is no walk to resume."))
-        elif self.start_guide and self.start_guide in self.library.guides:
+        elif self.start_guide and self.start_guide in self.library.infos:
             self.open_guide(self.start_guide)
 
     def _remember_theme(self, theme: object) -> None:
@@ -117,11 +119,19 @@ class SelfhelpApp(App[int]):
     def open_guide(self, guide_id: str) -> None:
         from .screens.walk import WalkScreen
 
-        guide = self.library.guides[guide_id]
+        guide = self.library.get(guide_id)
+        if guide is None:  # its file changed since the list was made, and is broken now
+            failed = self.library.reopen_failures.get(guide_id)
+            detail = "\n".join(d.format() for d in failed.errors[:3]) if failed else ""
+            message = _("guide '{id}' could not be loaded:").format(id=guide_id)
+            self.notify(f"{message}\n{detail}", severity="error", markup=False, timeout=15)
+            return
         self.prefs.opened(guide_id)
         if self.resume_offer is not None:
             # A new walk replaces the saved one (its own state is saved as it goes).
             self.resume_offer.saved = None
+        from ..engine import Session
+
         session = Session.start(
             guide, self.frontend, self.library.get, self.make_observers(), facts=self.facts
         )
@@ -145,6 +155,7 @@ class SelfhelpApp(App[int]):
         )
 
     def resume_walk(self) -> None:
+        from ..engine import Session
         from ..resume import ResumeProblem, resume_session
         from .screens.confirm import ConfirmScreen
         from .screens.walk import WalkScreen

@@ -8,6 +8,7 @@ last come first; `#tag` (or the tag list, ctrl+t) browses by tag.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -15,34 +16,45 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content, Span
+from textual.css.styles import RulesMap
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...guides.index import GuideInfo
 from ...guides.library import Library
-from ...guides.model import Guide
 from ...guides.search import SearchIndex, match_spans
 from ...i18n import N_, _, ngettext
 from ...texts import kind_title, title_language_note
 
 
-def guide_prompt(guide: Guide, matched: set[str] | None = None) -> Text:
+class ListLines(Content):
+    """Literal lines for a long list. The list does not wrap them (`text-wrap:
+    nowrap` in app.tcss: a long line ends with an ellipsis), so the height of each
+    is its number of lines, known without laying it out: a list of thousands of
+    guides is measured at once instead of wrapping every entry first."""
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        if rules.get("text_wrap", "wrap") == "nowrap":
+            return self.plain.count("\n") + 1
+        return super().get_height(rules, width)
+
+
+def guide_prompt(guide: GuideInfo, matched: set[str] | None = None) -> Content:
     """Two lines per guide: title and kind, then the summary, all literal text;
     the words that matched the search are underlined."""
-    text = Text()
-    title = Text(guide.title, style="bold")
-    summary = Text(guide.summary)
-    for part in (title, summary):
-        for start, end in match_spans(part.plain, matched or set()):
-            part.stylize("underline reverse", start, end)
-    text.append_text(title)
     note = title_language_note(guide)
     kind = kind_title(guide.kind) + (f" · {note}" if note else "")
-    text.append(f"  ({kind})", style="dim")
-    if guide.summary:
-        text.append("\n")
-        text.append_text(summary)
-    return text
+    head = f"{guide.title}  ({kind})"
+    text = f"{head}\n{guide.summary}" if guide.summary else head
+    spans = [Span(0, len(guide.title), "bold"), Span(len(guide.title), len(head), "dim")]
+    if matched:
+        starts = ((0, guide.title), (len(head) + 1, guide.summary))
+        for offset, part in starts:
+            for start, end in match_spans(part, matched):
+                spans.append(Span(offset + start, offset + end, "underline reverse"))
+    return ListLines(text, spans)
 
 
 #: Option ids of the "Recently used" group (the same guide is listed again below).
@@ -68,8 +80,19 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.library = library
         self.guides = library.sorted_guides()
-        self.index = SearchIndex(self.guides)
-        self.recent = [library.guides[g] for g in recent if g in library.guides]
+        self.recent = [library.infos[g] for g in recent if g in library.infos]
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+        self._all_options: list[Option] | None = None
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index: made in the background once the list is on screen
+        (`on_mount`), or now if the reader types first."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = SearchIndex(self.guides)
+            return self._index
 
     def tags(self) -> list[tuple[str, int]]:
         """Every tag with the number of guides that carry it, most used first."""
@@ -80,15 +103,19 @@ class HomeScreen(Screen[None]):
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
 
     def all_options(self) -> list[Option]:
-        """The list with nothing typed: recently used first, then every guide."""
-        if not self.recent:
-            return [Option(guide_prompt(g), id=g.id) for g in self.guides]
-        return [
-            _heading(_("Recently used")),
-            *(Option(guide_prompt(g), id=RECENT_PREFIX + g.id) for g in self.recent),
-            _heading(_("All guides")),
-            *(Option(guide_prompt(g), id=g.id) for g in self.guides),
-        ]
+        """The list with nothing typed: recently used first, then every guide. Made
+        once: shown again (Escape), the same options are not measured again."""
+        if self._all_options is None:
+            everyone = [Option(guide_prompt(g), id=g.id) for g in self.guides]
+            if self.recent:
+                everyone = [
+                    _heading(_("Recently used")),
+                    *(Option(guide_prompt(g), id=RECENT_PREFIX + g.id) for g in self.recent),
+                    _heading(_("All guides")),
+                    *everyone,
+                ]
+            self._all_options = everyone
+        return self._all_options
 
     def tag_options(self, tag: str) -> list[Option]:
         want = tag.casefold()
@@ -149,6 +176,7 @@ class HomeScreen(Screen[None]):
         if self.guides:
             self.query_one("#search", Input).focus()
             self._highlight_first()
+            self.run_worker(lambda: self.index, thread=True, exit_on_error=False)
 
     def _highlight_first(self) -> None:
         options = self.query_one("#guide-list", OptionList)

@@ -1,0 +1,167 @@
+"""What the library keeps of each guide file without its nodes.
+
+A product may ship thousands of guides; the reader opens one or two. The list,
+the search and the checks across guides need only a little of each: a card
+(`GuideInfo`) and the shape of its links (`GuideLinks`). These are made where
+the file is parsed (in a worker process when there are many), so the nodes never
+cross a process boundary or stay in memory; a guide's nodes are read when it is
+opened (`Library.get`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .diagnostics import Diagnostic, Pos
+
+if TYPE_CHECKING:
+    from .model import Guide
+
+#: A `next` that names another guide: `guide:ID` or `guide:ID#NODE` (here, not in
+#: the model, so that reading the library's cache needs no part of the model).
+GUIDE_LINK_PREFIX = "guide:"
+
+
+@dataclass(frozen=True, slots=True)
+class GuideInfo:
+    """A guide as lists and search show it, in the reader's language."""
+
+    id: str
+    title: str
+    kind: str
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    symptoms: tuple[str, ...] = ()
+    version: int = 1
+    path: Path | None = None
+    origin: str = ""
+    #: The language the title is shown in, and the one the reader asked for (None
+    #: when the guide was not localized): lists name the language when they differ.
+    title_lang: str = "en"
+    wanted_lang: str | None = None
+    #: The card as written, when shown translated: search finds the guide by both.
+    source: GuideInfo | None = None
+
+    @classmethod
+    def of(cls, guide: Guide) -> GuideInfo:
+        loc = guide.localization
+        return cls(
+            id=guide.id,
+            title=guide.title,
+            kind=guide.kind,
+            summary=guide.summary,
+            tags=guide.tags,
+            symptoms=guide.symptoms,
+            version=guide.version,
+            path=guide.path,
+            origin=guide.origin,
+            title_lang=guide.shown_lang(),
+            wanted_lang=loc.lang if loc is not None else None,
+            source=cls.of(loc.source) if loc is not None and loc.source is not guide else None,
+        )
+
+    @property
+    def is_tutorial(self) -> bool:
+        return self.kind == "tutorial"
+
+    def variants(self) -> list[GuideInfo]:
+        return [self] if self.source is None else [self, self.source]
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "version": self.version,
+            "source": self.origin,
+        }
+
+
+#: A place in the library: (guide id, node id).
+Place = tuple[str, str]
+
+
+@dataclass(slots=True)
+class GuideLinks:
+    """The shape of a guide's links, enough to check links between guides.
+
+    Most nodes reach an outcome inside their own guide; only the others (`stuck`)
+    can depend on links into other guides, so only their edges are kept."""
+
+    start: str
+    node_ids: tuple[str, ...]
+    #: Every `guide:` link: its target as written, and where.
+    external: list[tuple[str, Pos]] = field(default_factory=list)
+    #: Node id -> (where it is written, its places: same-guide node ids as
+    #: ("", node), other guides as (guide id, node id or "" for the start)).
+    stuck: dict[str, tuple[Pos, tuple[Place, ...]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, guide: Guide) -> GuideLinks:
+        preds: dict[str, list[str]] = {}
+        ends: list[str] = []
+        external: list[tuple[str, Pos]] = []
+        edges: dict[str, list[Place]] = {}
+        for node_id, node in guide.nodes.items():
+            if node.is_outcome:
+                ends.append(node_id)
+            out = edges[node_id] = []
+            for link in node.links():
+                if link.is_external:
+                    external.append((link.target, link.pos))
+                    target_id, target_node = link.split_external()
+                    out.append((target_id, target_node or ""))
+                else:
+                    preds.setdefault(link.target, []).append(node_id)
+                    out.append(("", link.target))
+        can_end = set()
+        queue = deque(ends)
+        while queue:
+            here = queue.popleft()
+            if here not in can_end:
+                can_end.add(here)
+                queue.extend(preds.get(here, ()))
+        stuck = {
+            node_id: (node.pos, tuple(edges[node_id]))
+            for node_id, node in guide.nodes.items()
+            if node_id not in can_end
+        }
+        return cls(guide.start, tuple(guide.nodes), external, stuck)
+
+
+@dataclass
+class FileEntry:
+    """One guide file of the library: what it holds and what is wrong with it."""
+
+    path: Path
+    origin: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: The guide id as written, even when the guide failed to load.
+    guide_id: str | None = None
+    #: None when the file holds no usable guide.
+    info: GuideInfo | None = None
+    #: Only while the library checks links between guides (not kept, not cached).
+    links: GuideLinks | None = None
+    #: validate: the translation checks, reported only if the guide stays usable.
+    later: list[Diagnostic] = field(default_factory=list)
+    #: Where the guide's id is written (for a duplicate id found across files).
+    id_pos: Pos | None = None
+    #: The identity of the file, and of its translation into the reader's language,
+    #: when they were read (guides/cache.py reuses the entry while they match).
+    identity: Any = None
+
+    @property
+    def ok(self) -> bool:
+        return self.info is not None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    def fail(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics.extend(diagnostics)
+        self.info = None
+        self.later = []
