@@ -36,22 +36,40 @@ def _words(text: str) -> str:
     return translate(text) if text else text
 
 
-def _of(name: str, where: str) -> str:
+class Where:
+    """A place in a guide as messages name it (`'label' of choice 2 of node 'x'`),
+    put into words only when a message uses it: checking a library names every
+    value of every file, and reports on few of them."""
+
+    __slots__ = ("_args", "_msgid")
+
+    def __init__(self, msgid: str, **args: object) -> None:
+        self._msgid = msgid
+        self._args = args
+
+    def __str__(self) -> str:
+        return translate(self._msgid).format(**self._args)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def _of(name: str, where: str | Where) -> Where:
     """The value of key `name` in the thing `where` names: `'label' of choice 2`."""
-    return _("'{key}' of {where}").format(key=name, where=where)
+    return Where(N_("'{key}' of {where}"), key=name, where=where)
 
 
 class Spec:
     description: str = ""
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:  # pragma: no cover
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:  # pragma: no cover
         raise NotImplementedError
 
     def json_schema(self) -> dict[str, Any]:  # pragma: no cover
         raise NotImplementedError
 
     def _type_error(
-        self, value: YValue, rep: Reporter, where: str, expected: str, *, text: bool = False
+        self, value: YValue, rep: Reporter, where: str | Where, expected: str, *, text: bool = False
     ) -> Any:
         """Report a value of the wrong type. `expected` is in the reader's language
         ("a string"); `text` says a string was expected (a bare true/false gets a hint)."""
@@ -85,7 +103,7 @@ class Str(Spec):
     #: YAML scalars that are not strings (numbers, dates) are taken as written.
     lenient: bool = False
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if not isinstance(value, YScalar) or value.kind not in (
             ("str", "int", "float", "timestamp") if self.lenient else ("str",)
         ):
@@ -151,7 +169,7 @@ class Int(Spec):
     description: str = ""
     minimum: int | None = None
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if not isinstance(value, YScalar) or value.kind != "int":
             return self._type_error(value, rep, where, _("an integer"))
         if self.minimum is not None and value.value < self.minimum:
@@ -175,7 +193,7 @@ class Const(Spec):
     value: Any
     description: str = ""
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if not isinstance(value, YScalar) or value.value != self.value or value.kind == "bool":
             shown = value.raw if isinstance(value, YScalar) else _got(value)
             rep.error(
@@ -197,7 +215,7 @@ class Enum(Spec):
     values: tuple[str, ...]
     description: str = ""
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if not isinstance(value, YScalar) or value.kind != "str":
             return self._type_error(
                 value, rep, where, _("one of {values}").format(values=", ".join(self.values))
@@ -226,7 +244,7 @@ class AnyOf(Spec):
     description: str = ""
     expected: str = ""
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         for spec in self.options:
             probe = Reporter(rep.file)
             result = spec.check(value, probe, where)
@@ -248,7 +266,7 @@ class ListOf(Spec):
     description: str = ""
     min_items: int = 0
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if not isinstance(value, YSeq):
             return self._type_error(value, rep, where, _("a list"))
         if len(value.items) < self.min_items:
@@ -265,7 +283,7 @@ class ListOf(Spec):
         noun = _words(noun) if noun else _("item")
         out = [
             self.item.check(
-                v, rep, _("{noun} {n} of {where}").format(noun=noun, n=i + 1, where=where)
+                v, rep, Where(N_("{noun} {n} of {where}"), noun=noun, n=i + 1, where=where)
             )
             for i, v in enumerate(value.items)
         ]
@@ -316,7 +334,7 @@ class Record(Spec):
     #: Extra fields accepted silently (a discriminator checked by the parent).
     passthrough: tuple[str, ...] = ()
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if not isinstance(value, YMap):
             return self._type_error(value, rep, where, _("a mapping of keys to values"))
         known = {f.name: f for f in self.fields}
@@ -380,7 +398,7 @@ class Tagged(Spec):
     variants: dict[str, Record]
     description: str = ""
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if not isinstance(value, YMap):
             return self._type_error(value, rep, where, _("a mapping of keys to values"))
         tag = value.items.get(self.key)
@@ -439,7 +457,7 @@ class MapOf(Spec):
     #: What one value is called in messages: "node" gives "node 'check-df'".
     item_noun: str = ""
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if not isinstance(value, YMap):
             return self._type_error(value, rep, where, _("a mapping of ids to values"))
         if len(value.items) < self.min_items:
@@ -450,7 +468,7 @@ class MapOf(Spec):
         for key, item in value.items.items():
             kpos = value.key_pos[key]
             checked_key = self.key.check(YScalar(kpos, key, "str", key), rep, key_noun)
-            name = _("{noun} '{key}'").format(noun=item_noun, key=key) if item_noun else f"'{key}'"
+            name = Where(N_("{noun} '{key}'"), noun=item_noun, key=key) if item_noun else f"'{key}'"
             checked = self.value.check(item, rep, name)
             if checked is not INVALID and checked_key is not INVALID:
                 out[key] = (kpos, checked)
@@ -473,7 +491,7 @@ class Params(Spec):
 
     description: str = ""
 
-    def _scalar(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def _scalar(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if isinstance(value, YScalar) and value.kind in ("str", "int", "float", "bool"):
             if value.kind == "str":
                 text, removed = clean_text(value.value)
@@ -490,7 +508,7 @@ class Params(Spec):
             return value.value
         return self._type_error(value, rep, where, _("a string, a number, true/false or a list"))
 
-    def check(self, value: YValue, rep: Reporter, where: str) -> Any:
+    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
         if not isinstance(value, YMap):
             return self._type_error(value, rep, where, _("a mapping of parameter names to values"))
         out: dict[str, Any] = {}

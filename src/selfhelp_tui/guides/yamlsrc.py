@@ -19,9 +19,9 @@ from ..i18n import N_, _, ngettext
 from .diagnostics import Diagnostic, Pos, Reporter, Severity
 
 try:  # pragma: no cover - which one is present depends on the PyYAML build
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 #: Largest guide file we read, in bytes. Real guides are a few kB.
 MAX_FILE_BYTES = 1024 * 1024
@@ -41,7 +41,7 @@ _SCALAR_TAGS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class YScalar:
     pos: Pos
     value: Any
@@ -49,13 +49,13 @@ class YScalar:
     raw: str
 
 
-@dataclass
+@dataclass(slots=True)
 class YSeq:
     pos: Pos
     items: list[YValue]
 
 
-@dataclass
+@dataclass(slots=True)
 class YMap:
     pos: Pos
     items: dict[str, YValue]
@@ -85,8 +85,39 @@ def kind_of(value: YValue) -> str:
     return "seq" if isinstance(value, YSeq) else "map"
 
 
+_tuple_new = tuple.__new__
+
+
 def _pos(mark: Any) -> Pos:
-    return Pos(mark.line + 1, mark.column + 1)
+    # Made for every key and value of every file: without NamedTuple's own __new__.
+    return _tuple_new(Pos, (mark.line + 1, mark.column + 1))  # type: ignore[no-any-return]
+
+
+#: The safe loader's implicit scalar types, by the first character of the value (as
+#: PyYAML keys them), each list ending with the ones that may start with anything.
+_RESOLVERS = {
+    first: tuple(resolvers) + tuple(_SafeLoader.yaml_implicit_resolvers.get(None, []))
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+_ANY_FIRST = tuple(_SafeLoader.yaml_implicit_resolvers.get(None, []))
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """The safe loader with a leaner tag resolver: the parser asks it about every
+    scalar, and PyYAML's own builds a list and checks path resolvers each time
+    (guides use none). The answers are the same."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _RESOLVERS.get(value[:1], _ANY_FIRST):
+                    if regexp.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return self.DEFAULT_SCALAR_TAG  # type: ignore[no-any-return]
+        if kind is yaml.SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG  # type: ignore[no-any-return]
+        return self.DEFAULT_MAPPING_TAG  # type: ignore[no-any-return]
 
 
 def _too_deep() -> str:
@@ -110,6 +141,8 @@ _bool_constructor = yaml.constructor.SafeConstructor()
 def _scalar(node: yaml.ScalarNode, rep: Reporter) -> YScalar:
     pos = _pos(node.start_mark)
     kind = _SCALAR_TAGS.get(node.tag)
+    if kind == "str":  # most values: text
+        return YScalar(pos, node.value, kind, node.value)
     if kind is None:
         _bad_tag(node, rep)
         return YScalar(pos, None, "tagged", node.value)
@@ -157,6 +190,12 @@ class _Converter:
         self.done: dict[int, tuple[YValue, int]] = {}
 
     def convert(self, node: yaml.Node, depth: int = 0) -> YValue:
+        if node.__class__ is yaml.ScalarNode and depth <= MAX_DEPTH:
+            # Most nodes: a scalar is its own size, alias or not.
+            self.count += 1
+            if self.count <= MAX_NODES:
+                return _scalar(node, self.rep)  # type: ignore[arg-type]
+            self.count -= 1
         seen = self.done.get(id(node))
         if seen is not None:
             # An alias: reuse the value, but count its full size, so a "billion

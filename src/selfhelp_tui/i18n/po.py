@@ -127,6 +127,9 @@ def unquote(text: str, line: int, column: int) -> str:
     """A C string literal as PO writes it -> its value. `column` is where it starts."""
     if not text.startswith('"'):
         raise PoError("expected a string in double quotes", line, column)
+    end = text.rfind('"')
+    if end > 0 and "\\" not in text and '"' not in text[1:end] and not text[end + 1 :].strip(" \t"):
+        return text[1:end]  # most strings: no escapes, nothing after (read at every start)
     out: list[str] = []
     i = 1
     while i < len(text):
