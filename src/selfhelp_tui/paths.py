@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "selfhelp-tui"
 
 
@@ -32,6 +30,8 @@ def resolve_dirs(data_dir: str | None = None, env: dict[str, str] | None = None)
     if chosen:
         root = Path(chosen).expanduser()
         return Dirs(root, root / "state", root / "config", root / "cache")
+    import platformdirs  # only here: a chosen data dir needs none of it
+
     return Dirs(
         Path(platformdirs.user_data_dir(APP_NAME)),
         Path(platformdirs.user_state_dir(APP_NAME)),
