@@ -348,7 +348,7 @@ def test_a_crash_inside_a_probe_is_an_error_result(monkeypatch: pytest.MonkeyPat
     def broken(name: str) -> str:
         raise RuntimeError("which exploded")
 
-    monkeypatch.setattr(probes.shutil, "which", broken)
+    monkeypatch.setattr("shutil.which", broken)
     result = run_probe("command_exists", {"command": "git"})
     assert result.status == "error" and not result.decided
     assert "which exploded" in result.summary

@@ -23,24 +23,20 @@ the result.
 from __future__ import annotations
 
 import contextlib
-import locale
 import math
 import os
 import re
-import shlex
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..i18n import _
 from .redact import redact
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: Longest captured output kept in a result, in characters (head and tail are kept).
 OUTPUT_CAP = 8000
@@ -335,6 +331,8 @@ def _with_watchdog(
     """Run a check on a daemon thread and stop waiting at the deadline: a hung
     network mount or resolver must not freeze the interface. The thread is left to
     finish on its own (no Python thread can be killed); it holds nothing we need."""
+    import threading
+
     box: list[ProbeResult | BaseException] = []
 
     def work() -> None:
@@ -400,6 +398,8 @@ def run_probe(
 
 
 def _check_command_exists(params: Mapping[str, Any], timeout: float) -> ProbeResult:
+    import shutil
+
     command = params["command"]
     found = shutil.which(command)
     if found:
@@ -425,6 +425,8 @@ def _describe_file_exists(params: Mapping[str, Any]) -> str:
 
 
 def _check_free_space(params: Mapping[str, Any], timeout: float) -> ProbeResult:
+    import shutil
+
     path = params["path"]
     minimum = parse_size(params["minimum"])
     full = os.path.expanduser(path)
@@ -447,6 +449,8 @@ def _describe_free_space(params: Mapping[str, Any]) -> str:
 
 
 def _check_tcp_connect(params: Mapping[str, Any], timeout: float) -> ProbeResult:
+    import socket
+
     host, port = params["host"], params["port"]
     where = f"{host}:{port}"
     try:
@@ -538,6 +542,8 @@ def _describe_os(params: Mapping[str, Any]) -> str:
 def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
     """Kill the command and everything it started: the process group on POSIX (the
     command leads its own session), the process on Windows."""
+    import signal
+
     if os.name == "posix":
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
@@ -551,6 +557,8 @@ class _Drain:
     disk, and never blocks on a full pipe."""
 
     def __init__(self, stream: IO[bytes]) -> None:
+        import threading
+
         self.stream = stream
         self.head = bytearray()
         self.tail = bytearray()
@@ -573,6 +581,8 @@ class _Drain:
 
     def text(self, wait: float = 1.0) -> str:
         """The output kept (decoded like `text=True` would, bad bytes replaced)."""
+        import locale
+
         self.thread.join(wait)
         if not self.thread.is_alive():  # closing under a blocked reader could hang
             with contextlib.suppress(OSError):
@@ -595,6 +605,9 @@ def cap_output(text: str, cap: int = OUTPUT_CAP) -> str:
 
 
 def _check_run(params: Mapping[str, Any], timeout: float) -> ProbeResult:
+    import shlex
+    import subprocess
+
     argv = tuple(params["command"])
     expected = params.get("exit_code", 0)
     pattern = params.get("matches")
@@ -668,6 +681,8 @@ def _check_run(params: Mapping[str, Any], timeout: float) -> ProbeResult:
 
 
 def _describe_run(params: Mapping[str, Any]) -> str:
+    import shlex
+
     return _("Run the command `{command}`").format(command=shlex.join(params["command"]))
 
 
