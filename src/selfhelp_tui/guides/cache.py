@@ -120,7 +120,7 @@ class LibraryCache:
         entries = [e for e in out if e is not None]
         # Saved now, as read: the library adds its own notes to them next.
         self.entries_blob = pickle.dumps(
-            {str(e.path): e for e in entries if e.identity[0] is not None}, protocol=5
+            {e.file: e for e in entries if e.identity[0] is not None}, protocol=5
         )
         return entries
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .diagnostics import Diagnostic, Pos
 
@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 GUIDE_LINK_PREFIX = "guide:"
 
 
-@dataclass(frozen=True, slots=True)
-class GuideInfo:
-    """A guide as lists and search show it, in the reader's language."""
+class GuideInfo(NamedTuple):
+    """A guide as lists and search show it, in the reader's language. (A tuple: a
+    start reads thousands of them from the cache, and tuples unpickle in C.)"""
 
     id: str
     title: str
@@ -36,7 +36,9 @@ class GuideInfo:
     tags: tuple[str, ...] = ()
     symptoms: tuple[str, ...] = ()
     version: int = 1
-    path: Path | None = None
+    #: The guide's file, as text: a start reads thousands of cards, and making a
+    #: Path of each would cost more than the rest of the card.
+    file: str | None = None
     origin: str = ""
     #: The language the title is shown in, and the one the reader asked for (None
     #: when the guide was not localized): lists name the language when they differ.
@@ -56,7 +58,7 @@ class GuideInfo:
             tags=guide.tags,
             symptoms=guide.symptoms,
             version=guide.version,
-            path=guide.path,
+            file=str(guide.path) if guide.path is not None else None,
             origin=guide.origin,
             title_lang=guide.shown_lang(),
             wanted_lang=loc.lang if loc is not None else None,
@@ -66,6 +68,10 @@ class GuideInfo:
     @property
     def is_tutorial(self) -> bool:
         return self.kind == "tutorial"
+
+    @property
+    def path(self) -> Path | None:
+        return Path(self.file) if self.file is not None else None
 
     def variants(self) -> list[GuideInfo]:
         return [self] if self.source is None else [self, self.source]
@@ -136,7 +142,8 @@ class GuideLinks:
 class FileEntry:
     """One guide file of the library: what it holds and what is wrong with it."""
 
-    path: Path
+    #: The file, as text (see GuideInfo.file); `path` makes a Path of it.
+    file: str
     origin: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: The guide id as written, even when the guide failed to load.
@@ -152,6 +159,10 @@ class FileEntry:
     #: The identity of the file, and of its translation into the reader's language,
     #: when they were read (guides/cache.py reuses the entry while they match).
     identity: Any = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file)
 
     @property
     def ok(self) -> bool:

@@ -150,12 +150,21 @@ def bundled_guides_dir() -> Path:
 
 @dataclass
 class Scan:
-    """What one walk of a source folder found."""
+    """What one walk of a source folder found (as text: a warm start of a big
+    library makes no Path of any file)."""
 
-    guides: list[Path] = field(default_factory=list)
-    translations: list[Path] = field(default_factory=list)
+    guide_files: list[str] = field(default_factory=list)
+    translation_files: list[str] = field(default_factory=list)
     #: Every file found and its identity (size, times, inode): the library cache's key.
     identities: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+
+    @property
+    def guides(self) -> list[Path]:
+        return [Path(name) for name in self.guide_files]
+
+    @property
+    def translations(self) -> list[Path]:
+        return [Path(name) for name in self.translation_files]
 
 
 def scan_folder(folder: Path, extra: list[Diagnostic] | None = None) -> Scan:
@@ -165,8 +174,8 @@ def scan_folder(folder: Path, extra: list[Diagnostic] | None = None) -> Scan:
     scanned on every start."""
     scan = Scan()
     if folder.is_file():
-        scan.guides.append(folder)
-        _identify(scan, folder)
+        scan.guide_files.append(str(folder))
+        _identify(scan, str(folder))
         return scan
     root = folder.resolve()
 
@@ -187,9 +196,8 @@ def scan_folder(folder: Path, extra: list[Diagnostic] | None = None) -> Scan:
             is_guide = name.endswith(GUIDE_SUFFIXES) and name not in RESERVED_NAMES
             if not is_guide and not name.endswith(PO_SUFFIX):
                 continue
-            path = Path(entry.path)
             skip = None
-            if entry.is_symlink() and not path.resolve().is_relative_to(root):
+            if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
                 skip = (
                     "link-outside-folder",
                     _("skipped: a link to a file outside the guide folder"),
@@ -199,12 +207,12 @@ def scan_folder(folder: Path, extra: list[Diagnostic] | None = None) -> Scan:
                 skip = ("not-a-file", _("skipped: not a regular file"))
             if skip is not None:
                 if extra is not None and is_guide:
-                    rep = Reporter(display_path(path))
+                    rep = Reporter(display_path(Path(entry.path)))
                     rep.warning(Pos(1, 1), skip[0], skip[1])
                     extra.extend(rep.items)
                 continue
-            (scan.guides if is_guide else scan.translations).append(path)
-            _identify(scan, path)
+            (scan.guide_files if is_guide else scan.translation_files).append(entry.path)
+            _identify(scan, entry.path)
         for sub in subdirs:
             walk(sub)
 
@@ -212,13 +220,13 @@ def scan_folder(folder: Path, extra: list[Diagnostic] | None = None) -> Scan:
     return scan
 
 
-def _identify(scan: Scan, path: Path) -> None:
+def _identify(scan: Scan, name: str) -> None:
     try:
-        st = path.stat()
+        st = os.stat(name)
     except OSError:
         return
     # As cache.identity_of, which a worker uses when it reads the file.
-    scan.identities[str(path)] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    scan.identities[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def guide_files(
@@ -249,7 +257,9 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     diagnostics = result.diagnostics
     if not mode.warnings:
         diagnostics = [d for d in diagnostics if d.is_error]
-    entry = FileEntry(path, origin, diagnostics, result.guide_id, identity=(identity, translation))
+    entry = FileEntry(
+        str(path), origin, diagnostics, result.guide_id, identity=(identity, translation)
+    )
     guide = result.guide
     if guide is None:
         return entry
@@ -320,8 +330,8 @@ def load_library(
             lib.extra.extend(rep.items)
             continue
         scans.append((source, scan_folder(source.path, lib.extra)))
-    jobs = [(path, source.origin) for source, scan in scans for path in scan.guides]
-    sources_of = [i for i, (_source, scan) in enumerate(scans) for _path in scan.guides]
+    names = [(name, source.origin) for source, scan in scans for name in scan.guide_files]
+    sources_of = [i for i, (_source, scan) in enumerate(scans) for _name in scan.guide_files]
     # Reading makes many objects that all live on; the cyclic collector would walk
     # them again and again while they are made (several times the work itself).
     # Nothing here makes garbage cycles.
@@ -329,6 +339,7 @@ def load_library(
     gc.disable()
     try:
         if cache is None:
+            jobs = [(Path(name), origin) for name, origin in names]
             _fill(lib, read_entries(jobs, mode, workers), sources_of, override)
             return lib
         from .cache import LibraryCache
@@ -337,9 +348,10 @@ def load_library(
         identities = {k: v for _source, scan in scans for k, v in scan.identities.items()}
         # Every file and translation as it is now: when none changed, the library
         # is the one saved last time, checks across guides included.
-        files = [(str(path), origin) for path, origin in jobs] + list(identities.items())
+        files = [*names, *identities.items()]
         if store.load_library(files, lib):
             return lib
+        jobs = [(Path(name), origin) for name, origin in names]
 
         def identity_now(path: Path) -> object:
             translation = None

@@ -57,6 +57,9 @@ def guide_prompt(guide: GuideInfo, matched: set[str] | None = None) -> Content:
     return ListLines(text, spans)
 
 
+#: Seconds after the list is shown before the search index is made (in a thread).
+INDEX_DELAY = 0.3
+
 #: Option ids of the "Recently used" group (the same guide is listed again below).
 RECENT_PREFIX = "recent/"
 TAG_PREFIX = "#"
@@ -87,8 +90,8 @@ class HomeScreen(Screen[None]):
 
     @property
     def index(self) -> SearchIndex:
-        """The search index: made in the background once the list is on screen
-        (`on_mount`), or now if the reader types first."""
+        """The search index: made in the background once the list has been on
+        screen a moment (`INDEX_DELAY`), or now if the reader types first."""
         with self._index_lock:
             if self._index is None:
                 self._index = SearchIndex(self.guides)
@@ -176,6 +179,12 @@ class HomeScreen(Screen[None]):
         if self.guides:
             self.query_one("#search", Input).focus()
             self._highlight_first()
+            # After the first paint, while the reader reads it: a thread then would
+            # compete with the first paint for the interpreter.
+            self.set_timer(INDEX_DELAY, self._prepare_index)
+
+    def _prepare_index(self) -> None:
+        if self._index is None:
             self.run_worker(lambda: self.index, thread=True, exit_on_error=False)
 
     def _highlight_first(self) -> None:
