@@ -8,7 +8,6 @@ cannot be read is treated as empty rather than stopping the app.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +61,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that readers see the old or the new content, never half,
     and the new content survives a power cut once this returns (file and folder
     are fsynced)."""
+    import tempfile  # not at import: it brings shutil and the compression modules
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
