@@ -35,12 +35,12 @@ def bundled():  # type: ignore[no-untyped-def]
     ],
 )
 def test_ranking_forgives_typos_and_word_order(bundled, query: str, first: str) -> None:  # type: ignore[no-untyped-def]
-    hits = SearchIndex(bundled.guides.values()).search(query)
+    hits = SearchIndex(bundled.infos.values()).search(query)
     assert hits and hits[0].guide.id == first
 
 
 def test_matched_words_are_reported_and_nothing_matches_nonsense(bundled) -> None:  # type: ignore[no-untyped-def]
-    index = SearchIndex(bundled.guides.values())
+    index = SearchIndex(bundled.infos.values())
     (top, *_rest) = index.search("prnter")
     assert "printer" in top.matched
     assert index.search("zzzqqq") == []
@@ -106,3 +106,36 @@ async def test_typing_while_the_list_has_focus_goes_to_the_search(bundled) -> No
         assert app.screen.query_one("#search", Input).value == "wifi"
         options = app.screen.query_one("#guide-list", OptionList)
         assert options.get_option_at_index(0).id == "no-network-linux"
+
+
+def test_list_entries_are_measured_by_their_lines_unless_they_wrap() -> None:
+    from selfhelp_tui.tui.screens.home import ListLines
+
+    entry = ListLines("A title  (Troubleshooter)\nA summary much longer than the list is wide")
+    assert entry.get_height({"text_wrap": "nowrap"}, 20) == 2
+    assert entry.get_height({"text_wrap": "wrap"}, 20) > 2  # laid out, as Content does
+
+
+async def test_a_big_library_lists_every_guide_on_two_lines_and_searches_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Entries never wrap (a long summary ends with an ellipsis), so thousands are
+    measured at once; a search typed before the index is made still finds."""
+    from bench.generate import generate
+
+    folder = generate(tmp_path / "lib", 300, 3, seed=4)
+    library = load_library([Source(folder, "big")])
+    app = make_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#guide-list", OptionList)
+        assert options.option_count == 300
+        assert options.virtual_size.height == 600  # two lines each
+        shown = [strip.text for strip in options.render_lines(options.region.reset_offset)]
+        assert any(line.rstrip().endswith("…") for line in shown), shown
+        assert app.screen._index is None  # not made yet: the first paint came first
+        first = library.sorted_guides()[0]
+        word = max(first.title.split(), key=len)
+        await pilot.press(*word)
+        await pilot.pause()
+        assert options.option_count >= 1
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert first.id in ids
