@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.css.scalar import Unit
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, ProgressBar, Static
+from textual.widgets import Markdown, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -20,6 +23,8 @@ from ...guides.text import first_code, markdown_to_plain
 from ...i18n import N_, _
 from ...probes import ProbeResult
 from ...texts import fallback_notice
+from ..widgets.node_text import NodeText
+from ..widgets.walk_footer import WalkFooter
 
 #: Longest label of one breadcrumb, in characters.
 CRUMB_WIDTH = 24
@@ -41,6 +46,7 @@ def save_report(screen: Screen[None], session: Session) -> None:
     screen.notify(_("Report saved: {path}").format(path=where), markup=False, timeout=10)
 
 
+@lru_cache(maxsize=4096)
 def crumb_label(title: str | None, text: str) -> str:
     """A node as one short breadcrumb: its title, else the start of its text."""
     label = title or next((ln for ln in markdown_to_plain(text).splitlines() if ln.strip()), "")
@@ -54,13 +60,19 @@ def collapse_crumbs(labels: list[str], width: int) -> str:
     full = CRUMB_SEP.join(labels)
     if len(full) <= width or len(labels) <= 2:
         return full
-    tail: list[str] = [labels[-1]]
+    # The length of `first › … › tail`, kept as labels are added (a deep walk has many).
+    length = len(labels[0]) + 2 * len(CRUMB_SEP) + len("…") + len(labels[-1])
+    kept = 1
     for label in reversed(labels[1:-1]):
-        candidate = CRUMB_SEP.join([labels[0], "…", label, *tail])
-        if len(candidate) > width:
+        length += len(CRUMB_SEP) + len(label)
+        if length > width:
             break
-        tail.insert(0, label)
-    return CRUMB_SEP.join([labels[0], "…", *tail])
+        kept += 1
+    return CRUMB_SEP.join([labels[0], "…", *labels[-kept:]])
+
+
+#: The actions `WalkScreen.check_action` offers on some nodes and not on others.
+_NODE_ACTIONS = ("copy_code", "acknowledge", "toggle_output", "save_report")
 
 
 def _digit_bindings() -> list[BindingType]:
@@ -102,6 +114,9 @@ class WalkScreen(Screen[None]):
         #: A probe is running (off the UI thread); moves wait for it.
         self.checking = False
         self.show_output = False
+        #: What the footer's keys were last shown for, and by which (see `show_keys`).
+        self._keys_state: tuple[object, ...] = ()
+        self._footers: list[WalkFooter] = []
 
     @property
     def walk(self) -> Walk:
@@ -116,11 +131,11 @@ class WalkScreen(Screen[None]):
         with VerticalScroll(id="node-body"):
             yield Static(id="caution")
             yield Static(id="node-title")
-            yield Markdown(id="node-text")
+            yield NodeText(id="node-text")
             yield Static(id="check-panel")
             yield Static(id="check-output")
         yield OptionList(id="choices", markup=False)
-        yield Footer()
+        yield WalkFooter()
 
     def on_mount(self) -> None:
         self.refresh_node()
@@ -131,13 +146,14 @@ class WalkScreen(Screen[None]):
         node = walk.node
         step = walk.step_number()
         where = self.query_one("#where", Static)
+        # Content, not Rich Text: Static converts Text on every update (literal either way).
         if step:
-            where_text = Text(_("Step {n} of {total}").format(n=step[0], total=step[1]))
+            where_text = Content(_("Step {n} of {total}").format(n=step[0], total=step[1]))
         else:
-            where_text = Text(_("Step {n}").format(n=walk.step))
+            where_text = Content(_("Step {n}").format(n=walk.step))
         notice = fallback_notice(walk.guide, node.id)
         if notice:
-            where_text.append("  ·  " + notice, style="italic")
+            where_text += Content.styled("  ·  " + notice, "italic")
         where.update(where_text)
         progress = self.query_one("#walk-progress")
         progress.display = bool(step)
@@ -145,23 +161,61 @@ class WalkScreen(Screen[None]):
             self.query_one("#progress", ProgressBar).update(total=step[1], progress=step[0])
         self.show_breadcrumbs()
         title = self.query_one("#node-title", Static)
-        title.update(Text(node.title or "", style="bold"))
+        if node.title:  # an update lays the screen out again, even of a hidden widget
+            title.update(Text(node.title, style="bold"))
         title.display = bool(node.title)
-        self.query_one("#node-text", Markdown).update(node.text)
-        self.query_one("#node-text", Markdown).display = bool(node.text.strip())
+        text = self.query_one("#node-text", Markdown)
+        text.update(node.text)
+        text.display = bool(node.text.strip())
         self.show_caution()
         self.query_one("#node-body", VerticalScroll).scroll_home(animate=False)
         self.offers = self.make_offers()
         self.show_check()
+        self.show_choices()
+        self.show_keys()
+
+    def show_choices(self) -> None:
+        """The numbered choices, with a scroll bar only if they overflow the list's
+        greatest height. Left to Textual, the list would measure new choices against
+        its current height (the last node's) and show a scroll bar, and narrower
+        lines, for a frame until the layout gives it its new height."""
         choices = self.query_one("#choices", OptionList)
-        choices.clear_options()
-        choices.add_options(
-            Option(Text(f"{i}. {label}"), id=str(i - 1))
+        choices.styles.overflow_y = "hidden"
+        options = [
+            Option(Content(f"{i}. {label}"), id=str(i - 1))
             for i, (label, _do) in enumerate(self.offers, 1)
-        )
+        ]
+        if options:
+            choices.set_options(options)
+        else:  # set_options([]) leaves the old lines on screen
+            choices.clear_options()
         choices.disabled = self.session.needs_acknowledgement()
         choices.highlighted = 0 if self.offers else None
-        self.refresh_bindings()
+        most = choices.styles.max_height
+        room = (  # unknown before the first layout, or with a relative height
+            int(most.value) - choices.styles.gutter.height
+            if most is not None and most.unit == Unit.CELLS and choices.scrollable_content_region
+            else None
+        )
+        if room is None or choices.virtual_size.height > room:
+            choices.styles.overflow_y = "auto"
+
+    def show_keys(self) -> None:
+        """The footer's keys for this node, in this frame, if they changed (and then
+        the bindings signal too: Textual's own Footer, in the preview, listens to it)."""
+        footers = [footer for footer in self._footers if footer.is_attached]
+        if not footers:
+            # Found once: a query walks the whole screen (the preview has Textual's).
+            footers = self._footers = list(self.query(WalkFooter))
+        if not footers:
+            self.refresh_bindings()
+            return
+        # What `check_action` decides here; the rest of the bindings never change.
+        state = (self.focused, *(self.check_action(a, ()) for a in _NODE_ACTIONS))
+        if state != self._keys_state:
+            self._keys_state = state
+            if any([footer.sync() for footer in footers]):
+                self.refresh_bindings()
 
     # --- what the reader can do here ---------------------------------------------
     def make_offers(self) -> list[tuple[str, Callable[[], None]]]:
@@ -313,11 +367,13 @@ class WalkScreen(Screen[None]):
                 labels.append(crumb_label(node.title, node.text or node.id))
         crumbs = self.query_one("#breadcrumbs", Static)
         crumbs.display = len(labels) > 1
-        crumbs.update(Text(collapse_crumbs(labels, max(20, self.size.width - 4))))
+        crumbs.update(Content(collapse_crumbs(labels, max(20, self.size.width - 4))))
 
     def on_resize(self) -> None:
         if self.session is not None:  # the preview has none while its file is broken
             self.show_breadcrumbs()
+        # Lines wrap anew: the choices may overflow now (the next node decides again).
+        self.query_one("#choices", OptionList).styles.overflow_y = "auto"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys are offered only where they do something (the footer hides the rest)."""
