@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import platform
@@ -241,6 +242,7 @@ def search_and_step(lib: Path, args: argparse.Namespace) -> list[Row]:
 
     library = load_library([Source(lib, "bench")])
     index = SearchIndex(library.infos.values())
+    gc.freeze()  # as the home screen does once its index is made (screens/home.py)
     query = "printr not prnting the cabel"
     samples = []
     for _ in range(3):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -120,6 +121,9 @@ class SelfhelpApp(App[int]):
         from .screens.walk import WalkScreen
 
         guide = self.library.get(guide_id)
+        # An opened guide stays for the app's life (Library.opened): out of the
+        # collector's full passes, which would otherwise land in the reader's steps.
+        gc.freeze()
         if guide is None:  # its file changed since the list was made, and is broken now
             failed = self.library.reopen_failures.get(guide_id)
             detail = "\n".join(d.format() for d in failed.errors[:3]) if failed else ""
