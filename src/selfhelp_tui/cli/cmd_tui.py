@@ -60,7 +60,7 @@ def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[
     could not be resumed) and goes on to pick a guide."""
     from ..plain import PlainWalker, ask_yes_no
     from ..resume import ResumeProblem, clear_saved, resume_question, resume_session
-    from .cmd_run import run_plain
+    from .cmd_run import find_guide, run_plain
 
     if ask and not ask_yes_no(resume_question(saved, ctx.library)):
         clear_saved(ctx.dirs)
@@ -69,7 +69,8 @@ def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[
     if isinstance(result, ResumeProblem):
         clear_saved(ctx.dirs)
         if result.guide_id is not None and ask_yes_no(result.message):
-            return run_plain(ctx.library.guides[result.guide_id], ctx, None)
+            guide = find_guide(ctx, result.guide_id)
+            return 1 if guide is None else run_plain(guide, ctx, None)
         if result.guide_id is None:
             print(result.message)
         return None

@@ -75,8 +75,6 @@ class LibraryCache:
         self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}"
         self.data: dict[str, Any] = {}
         self.entries_blob = b""
-        #: Files read afresh on the last `entries` call (the rest came from here).
-        self.read = 0
         with contextlib.suppress(Exception):  # any unreadable cache is no cache
             data = pickle.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("key") == self.key:
@@ -116,7 +114,6 @@ class LibraryCache:
                 todo.append(i)
         for i, entry in zip(todo, read([jobs[i] for i in todo]), strict=True):
             out[i] = entry
-        self.read = len(todo)
         entries = [e for e in out if e is not None]
         # Saved now, as read: the library adds its own notes to them next.
         self.entries_blob = pickle.dumps(
