@@ -318,3 +318,22 @@ def test_parallel_load_gives_exactly_the_serial_result(tmp_path: Path) -> None:
         (r.path, [d.format() for d in r.diagnostics]) for r in serial.results
     ]
     assert parallel.guides["g00001"].nodes == serial.guides["g00001"].nodes
+
+
+def test_selfhelp_test_reads_each_guide_once(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The library keeps cards and reads a guide when opened; `selfhelp test` opens
+    every guide, so it keeps each as read instead of reading it twice."""
+    from selfhelp_tui.cli import main
+    from selfhelp_tui.guides import loader
+
+    reads: list[str] = []
+    real = loader.load_guide
+
+    def counting(path: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        reads.append(Path(path).name)
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "load_guide", counting)
+    assert main(["test", str(LIBRARY)]) == 0
+    assert "passed, 0 failed" in capsys.readouterr().out
+    assert sorted(reads) == sorted(p.name for p in LIBRARY.glob("*.yaml"))

@@ -23,9 +23,11 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from ..engine.testing import run_tests
-    from ..guides.library import Source, load_library
+    from ..guides.library import LoadMode, Source, load_library
 
-    lib = load_library([Source(Path(p), p) for p in args.paths], override=False)
+    sources = [Source(Path(p), p) for p in args.paths]
+    # Every guide is walked: keep each as read rather than read it twice.
+    lib = load_library(sources, override=False, mode=LoadMode(keep_guides=True))
     for d in lib.diagnostics():
         if d.is_error:
             print(d.format(), file=sys.stderr)

@@ -154,6 +154,8 @@ class FileEntry:
     links: GuideLinks | None = None
     #: validate: the translation checks, reported only if the guide stays usable.
     later: list[Diagnostic] = field(default_factory=list)
+    #: The guide itself, only when asked for (`LoadMode.keep_guides`); never cached.
+    guide: Guide | None = field(default=None, repr=False, compare=False)
     #: Where the guide's id is written (for a duplicate id found across files).
     id_pos: Pos | None = None
     #: The identity of the file, and of its translation into the reader's language,

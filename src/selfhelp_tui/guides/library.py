@@ -53,6 +53,9 @@ class LoadMode:
     #: (None: every file found).
     translations: bool = False
     langs: tuple[str, ...] | None = None
+    #: Keep each usable guide as read (`selfhelp test` walks every one of them);
+    #: otherwise a guide is read again when opened.
+    keep_guides: bool = False
 
 
 class _Guides(Mapping[str, "Guide"]):
@@ -265,9 +268,9 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
         return entry
     entry.id_pos = guide.key_pos.get("id@value")
     entry.links = GuideLinks.of(guide)
-    if mode.lang is not None:
-        from .translate import localize
+    from .translate import localize
 
+    if mode.lang is not None:
         entry.info = GuideInfo.of(localize(guide, mode.lang))
     else:
         entry.info = GuideInfo.of(guide)
@@ -275,6 +278,8 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
         from .translate import check_guide_translations
 
         entry.later = check_guide_translations(guide, mode.langs)
+    if mode.keep_guides:
+        entry.guide = localize(guide, mode.lang) if mode.lang is not None else guide
     return entry
 
 
@@ -388,6 +393,11 @@ def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], overrid
     for entry in entries:
         entry.links = None  # only needed for the checks above
     lib.infos = {guide_id: e.info for guide_id, e in winners.items() if e.info is not None}
+    for guide_id, entry in winners.items():
+        if entry.guide is not None and entry.info is not None:
+            lib.opened[guide_id] = entry.guide
+    for entry in entries:
+        entry.guide = None
 
 
 def _duplicate(entry: FileEntry, first: FileEntry) -> None:
