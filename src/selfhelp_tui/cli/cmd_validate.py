@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..guides.diagnostics import Diagnostic
-from ..guides.library import LoadMode, Source, load_library, scan_folder
+from ..guides.library import Library, LoadMode, Source, load_library
 from ..i18n import _, ngettext
 from ..i18n.fmt import number
 from .context import Context, add_common_options
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     gc.freeze()
     diags = sorted(
-        lib.diagnostics() + orphan_translation_diagnostics(sources),
+        lib.diagnostics() + orphan_translation_diagnostics(lib),
         key=Diagnostic.sort_key,
     )
     sys.stdout.write(render(diags, args.format))
@@ -83,16 +83,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def orphan_translation_diagnostics(sources: list[Source]) -> list[Diagnostic]:
+def orphan_translation_diagnostics(lib: Library) -> list[Diagnostic]:
     """Translation files with no guide beside them. (Stale, missing and misplaced
     translations of each guide are checked where the guide is read:
     `LoadMode.translations`.)"""
     from ..guides.translate import orphan_translations
 
     out: list[Diagnostic] = []
-    for source in sources:
+    for source, scan in lib.scans:
         if source.path.is_dir():
-            scan = scan_folder(source.path)
             out.extend(orphan_translations(scan.translations, scan.guides))
     return out
 

@@ -23,6 +23,7 @@ read is ignored and rebuilt. `validate` never uses it: writers get a fresh check
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -58,9 +59,9 @@ def code_stamp() -> str:
     return digest.hexdigest()[:16]
 
 
-def identity_of(path: Path) -> tuple[int, int, int, int] | None:
+def identity_of(path: str | Path) -> tuple[int, int, int, int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)

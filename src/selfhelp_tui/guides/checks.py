@@ -11,6 +11,7 @@ from collections import defaultdict, deque
 
 from ..i18n import _
 from .diagnostics import Pos, Reporter, did_you_mean
+from .index import closure
 from .model import (
     BUILTIN_FACTS,
     TUTORIAL_END,
@@ -123,14 +124,7 @@ def _check_way_out(guide: Guide, rep: Reporter) -> None:
                 exits.append(node_id)
             else:
                 preds[link.target].append(node_id)
-    can_end: set[str] = set()
-    queue = deque(exits)
-    while queue:
-        node_id = queue.popleft()
-        if node_id in can_end:
-            continue
-        can_end.add(node_id)
-        queue.extend(preds[node_id])
+    can_end = closure(exits, preds)
     for node_id, node in guide.nodes.items():
         if node_id not in can_end:
             rep.error(

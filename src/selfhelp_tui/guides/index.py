@@ -11,9 +11,10 @@ opened (`Library.get`).
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .diagnostics import Diagnostic, Pos
 
@@ -89,6 +90,21 @@ class GuideInfo(NamedTuple):
 #: A place in the library: (guide id, node id).
 Place = tuple[str, str]
 
+_T = TypeVar("_T")
+
+
+def closure(seeds: Iterable[_T], nexts: Mapping[_T, Iterable[_T]]) -> set[_T]:
+    """Everything reached from `seeds` along `nexts` (seeds included). With the
+    edges reversed: every node that can get to one of the seeds."""
+    seen: set[_T] = set()
+    queue = deque(seeds)
+    while queue:
+        here = queue.popleft()
+        if here not in seen:
+            seen.add(here)
+            queue.extend(nexts.get(here, ()))
+    return seen
+
 
 @dataclass(slots=True)
 class GuideLinks:
@@ -123,13 +139,7 @@ class GuideLinks:
                 else:
                     preds.setdefault(link.target, []).append(node_id)
                     out.append(("", link.target))
-        can_end = set()
-        queue = deque(ends)
-        while queue:
-            here = queue.popleft()
-            if here not in can_end:
-                can_end.add(here)
-                queue.extend(preds.get(here, ()))
+        can_end = closure(ends, preds)
         stuck = {
             node_id: (node.pos, tuple(edges[node_id]))
             for node_id, node in guide.nodes.items()

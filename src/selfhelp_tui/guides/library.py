@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import gc
 import os
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..i18n import _, current_language, use_language
+from .cache import identity_of
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean, display_path
-from .index import GUIDE_LINK_PREFIX, FileEntry, GuideInfo, GuideLinks, Place
+from .index import GUIDE_LINK_PREFIX, FileEntry, GuideInfo, GuideLinks, Place, closure
 
 if TYPE_CHECKING:
     from .loader import LoadResult
@@ -89,6 +90,9 @@ class Library:
     extra: list[Diagnostic] = field(default_factory=list)
     #: The language guides are shown in (None: as written).
     lang: str | None = None
+    #: What each source's folder held when the library was read (validate checks
+    #: its translation files without walking the folders again).
+    scans: list[tuple[Source, Scan]] = field(default_factory=list, repr=False)
     #: Guides read so far (`get`), and why one could not be read again.
     opened: dict[str, Guide] = field(default_factory=dict, repr=False)
     reopen_failures: dict[str, LoadResult] = field(default_factory=dict, repr=False)
@@ -224,20 +228,9 @@ def scan_folder(folder: Path, extra: list[Diagnostic] | None = None) -> Scan:
 
 
 def _identify(scan: Scan, name: str) -> None:
-    try:
-        st = os.stat(name)
-    except OSError:
-        return
-    # As cache.identity_of, which a worker uses when it reads the file.
-    scan.identities[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def guide_files(
-    folder: Path, extra: list[Diagnostic] | None = None, suffixes: tuple[str, ...] = GUIDE_SUFFIXES
-) -> list[Path]:
-    """Guide files (or, with `suffixes=(".po",)`, translation files) under a folder."""
-    scan = scan_folder(folder, extra)
-    return scan.translations if suffixes == (PO_SUFFIX,) else scan.guides
+    identity = identity_of(name)
+    if identity is not None:
+        scan.identities[name] = identity
 
 
 #: Below this many files, worker processes cost more than they save.
@@ -247,7 +240,6 @@ PARALLEL_MIN_FILES = 64
 def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     """Load and check one file and keep only what the library needs of it (its
     card and the shape of its links); runs in a worker for big libraries."""
-    from .cache import identity_of
     from .loader import load_guide
 
     identity = identity_of(path)  # before reading: a later change is then seen
@@ -327,7 +319,7 @@ def load_library(
     file that keeps the library between runs (guides/cache.py)."""
     mode = mode or LoadMode()
     lib = Library(lang=mode.lang)
-    scans: list[tuple[Source, Scan]] = []
+    scans = lib.scans
     for source in sources:
         if not source.path.exists():
             rep = Reporter(display_path(source.path))
@@ -359,9 +351,12 @@ def load_library(
         jobs = [(Path(name), origin) for name, origin in names]
 
         def identity_now(path: Path) -> object:
+            """As `read_entry` takes it: the file's, and its translation's."""
             translation = None
             if mode.lang is not None:
-                translation = identities.get(str(path.with_name(f"{path.stem}.{mode.lang}.po")))
+                from .translate import translation_path
+
+                translation = identities.get(str(translation_path(path, mode.lang)))
             return identities.get(str(path)), translation
 
         entries = store.entries(jobs, identity_now, lambda todo: read_entries(todo, mode, workers))
@@ -465,7 +460,7 @@ def _check_way_out_across_guides(winners: dict[str, FileEntry]) -> None:
     inside their own guide (`GuideLinks.stuck`) can be caught so: find which of them
     get out through other guides."""
     preds: dict[Place, list[Place]] = defaultdict(list)
-    queue: deque[Place] = deque()
+    leads_out: list[Place] = []
     for guide_id, entry in winners.items():
         assert entry.links is not None
         for node_id, (_pos, places) in entry.links.stuck.items():
@@ -478,13 +473,8 @@ def _check_way_out_across_guides(winners: dict[str, FileEntry]) -> None:
                 if there[1] in other.links.stuck:
                     preds[there].append(here)
                 elif there[1] in other.links.node_ids:
-                    queue.append(here)  # leads to a node that reaches an outcome
-    can_end: set[Place] = set()
-    while queue:
-        here = queue.popleft()
-        if here not in can_end:
-            can_end.add(here)
-            queue.extend(preds[here])
+                    leads_out.append(here)  # to a node that reaches an outcome
+    can_end = closure(leads_out, preds)
     for guide_id, entry in list(winners.items()):
         assert entry.links is not None
         stuck = [

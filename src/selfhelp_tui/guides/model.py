@@ -728,12 +728,3 @@ class Guide:
     def step_ids(self) -> list[str]:
         """Tutorial steps in order (not the closing outcome)."""
         return [n for n in self.nodes if n != TUTORIAL_END]
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "title": self.title,
-            "version": self.version,
-            "source": self.origin,
-        }
