@@ -132,9 +132,8 @@ def test_replay_rebuilds_the_same_state(printer: Guide) -> None:
 def test_links_to_other_guides_are_followed_and_back_returns(
     printer: Guide, tutorial: Guide
 ) -> None:
-    from dataclasses import replace
-
     from selfhelp_tui.guides.model import Link, StepNode
+    from selfhelp_tui.record import replace
 
     hub = replace(
         tutorial,

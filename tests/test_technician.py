@@ -607,9 +607,8 @@ def test_answers_on_every_bundled_guide_reach_the_tested_outcome(
 
 
 def test_allowing_every_check_is_per_guide_and_never_survives_a_resume(site) -> None:  # type: ignore[no-untyped-def]
-    import dataclasses
-
     from selfhelp_tui.engine import checking
+    from selfhelp_tui.record import replace
     from selfhelp_tui.resume import SavedWalk
 
     guide, _marker = site
@@ -619,7 +618,7 @@ def test_allowing_every_check_is_per_guide_and_never_survives_a_resume(site) -> 
     checking.allow_all(session)
     assert checking.plan(session, node, trusted=True) is checking.Plan.RUN
     # The same check in another guide (as after a guide: link) asks again.
-    other = Session.start(dataclasses.replace(guide, id="other-site"), "tui")
+    other = Session.start(replace(guide, id="other-site"), "tui")
     other.extra = session.extra
     other.answer("pass")
     assert checking.plan(other, other.walk.node, trusted=True) is checking.Plan.ASK

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from .record import record
 
 APP_NAME = "selfhelp-tui"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dirs:
     data: Path  # outcome log, the user's own guides
     state: Path  # the walk in progress (resume)

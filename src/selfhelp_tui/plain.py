@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TextIO
 
 from .engine import NEXT_WORD, Session, Walk, WalkError, checking
 from .guides.model import CHECK_FAIL, CHECK_PASS, CheckNode, Guide, QuestionNode
 from .guides.text import markdown_to_plain
 from .i18n import _
 from .probes import ProbeResult, needs_consent
+from .record import record
 from .texts import fallback_notice, outcome_title
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 #: Exit code when the walk did not reach an outcome (input or answers ran out).
 EXIT_UNFINISHED = 3
 
 
-@dataclass
+@record
 class PlainResult:
     session: Session
     outcome: str  # an outcome result, or "abandoned"

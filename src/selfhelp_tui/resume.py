@@ -18,9 +18,7 @@ import contextlib
 import datetime as dt
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .config import write_atomic
 from .engine import Session, SessionObserver, Walk, WalkError
@@ -28,6 +26,11 @@ from .engine.session import builtin_facts
 from .guides.library import Library
 from .i18n import _
 from .paths import Dirs
+from .record import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 RESUME_NAME = "walk.json"
 STATE_VERSION = 1
@@ -37,7 +40,7 @@ def resume_path(dirs: Dirs) -> Path:
     return dirs.state / RESUME_NAME
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SavedWalk:
     guide_id: str
     guide_version: int
@@ -203,7 +206,7 @@ class ResumeKeeper(SessionObserver):
         return notices
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ResumeProblem:
     """Why a saved walk cannot be resumed as it was, in words for the reader."""
 

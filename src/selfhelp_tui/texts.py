@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .i18n import _
 from .i18n.languages import language_name
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .guides.index import GuideInfo
     from .guides.model import Guide

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
 
 from ..i18n import _
 from .context import Context, error
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..guides.model import Guide
 

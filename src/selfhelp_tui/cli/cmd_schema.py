@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from ..i18n import _
 from .context import Context
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_ID = "https://selfhelp-tui.invalid/schema/guide-1.schema.json"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..i18n import _
 from .context import Context
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..engine.testing import TestResult
 

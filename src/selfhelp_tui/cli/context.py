@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from ..i18n import _, current_language
 from ..paths import Dirs, resolve_dirs
+from ..record import field, record
 from .language import lang_code
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..engine.session import SessionObserver
     from ..guides.library import Library, Source
@@ -60,7 +60,7 @@ def add_common_options(parser: argparse.ArgumentParser, lang: bool = True) -> No
     )
 
 
-@dataclass
+@record
 class Context:
     guide_dirs: list[str] = field(default_factory=list)
     data_dir: str | None = None

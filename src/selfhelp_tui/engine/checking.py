@@ -10,13 +10,16 @@ be asked. Nothing here draws anything.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from enum import Enum
-from typing import Any
 
 from ..guides.model import CheckNode
 from ..probes import ProbeResult, describe_probe, needs_consent, run_probe
+from ..record import asdict
 from .session import Session
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Plan(Enum):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shlex
-from typing import Any
 
 from ..guides.model import CheckNode, QuestionNode, StepNode
 from ..guides.text import markdown_to_plain
@@ -23,6 +22,10 @@ from ..i18n import _
 from ..probes.redact import redact
 from .session import Session
 from .walk import NEXT_WORD
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMATS = ("markdown", "json")
 

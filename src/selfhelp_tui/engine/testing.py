@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
 
 from ..guides.model import Guide, GuideTest
+from ..record import field, record
 from .walk import Resolver, Walk, WalkError
 
 
-@dataclass
+@record
 class TestResult:
     guide_id: str
     test: GuideTest
@@ -96,7 +96,7 @@ def run_tests(guide: Guide, resolve: Resolver | None = None) -> list[TestResult]
     return [run_test(guide, t, resolve) for t in guide.tests]
 
 
-@dataclass
+@record
 class PathReport:
     guide_id: str
     #: Every distinct path from start to an ending (exhaustive mode), or None.

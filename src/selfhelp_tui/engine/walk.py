@@ -9,8 +9,6 @@ where the reader stands. No I/O happens here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from ..guides.model import (
     CHECK_FAIL,
@@ -24,6 +22,11 @@ from ..guides.model import (
     StepNode,
 )
 from ..i18n import _
+from ..record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Turns a guide id into a loaded guide (for `guide:` links); None when unknown.
 Resolver = Callable[[str], "Guide | None"]
@@ -36,7 +39,7 @@ class WalkError(Exception):
     """A move the current node does not allow (a bad choice number, a finished walk)."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Position:
     guide_id: str
     node_id: str

@@ -9,10 +9,13 @@ import hashlib
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 from ..config import write_atomic
 from .store import Store
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def export(store: Store, target: Path, mark_sent: bool = False) -> dict[str, Any]:

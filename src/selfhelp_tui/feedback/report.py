@@ -12,8 +12,12 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+
+from ..record import field, record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 OUTCOME_COLUMNS = ("resolved", "unresolved", "escalate", "completed", "abandoned")
 
@@ -28,7 +32,7 @@ def duration_bucket(seconds: int) -> int:
     return round(seconds / scale) * scale
 
 
-@dataclass
+@record
 class GuideStats:
     sessions: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
@@ -53,7 +57,7 @@ class GuideStats:
         return (low + high) / 2  # type: ignore[operator]
 
 
-@dataclass
+@record
 class NodeStats:
     visits: int = 0
     sessions: int = 0
@@ -62,7 +66,7 @@ class NodeStats:
     flagged: int = 0
 
 
-@dataclass
+@record
 class Report:
     guides: dict[tuple[str, int], GuideStats] = field(default_factory=dict)
     #: Per guide and version: node id -> its figures (flattened by `nodes`).
@@ -152,8 +156,8 @@ class Report:
 
 def build(records: Iterable[dict[str, Any]]) -> Report:
     report = Report()
-    for record in records:
-        report.add(record)
+    for row in records:
+        report.add(row)
     return report
 
 

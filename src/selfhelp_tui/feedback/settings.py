@@ -8,18 +8,21 @@ nothing is ever sent unless an endpoint is configured and the user uploads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..config import load_config, update_config
 from ..paths import Dirs
+from ..record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DB_NAME = "outcomes.sqlite3"
 _TRUE = {"1", "true", "yes", "on"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FeedbackState:
     enabled: bool
     reason: str

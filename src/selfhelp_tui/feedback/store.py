@@ -14,11 +14,14 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..i18n import _
+from ..record import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_PENDING = 50_000
 MAX_PENDING_BYTES = 20 * 1024 * 1024
@@ -37,7 +40,7 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 """
 
 
-@dataclass
+@record
 class Limits:
     max_pending: int = MAX_PENDING
     max_bytes: int = MAX_PENDING_BYTES

@@ -33,10 +33,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
+from ..record import field, record
 from .store import Store
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_BATCH_RECORDS = 500
 MAX_BATCH_BYTES = 1024 * 1024  # gzip-compressed
@@ -102,7 +105,7 @@ def _is_local(host: str) -> bool:
         return False
 
 
-@dataclass
+@record
 class Options:
     url: str
     format: str = "ndjson"  # or "otlp"
@@ -115,7 +118,7 @@ class Options:
     batch_bytes: int = MAX_BATCH_BYTES
 
 
-@dataclass
+@record
 class Result:
     delivered: int = 0
     rejected: int = 0

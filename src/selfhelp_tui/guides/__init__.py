@@ -7,9 +7,11 @@ needs the library and the cards, not the model, the YAML reader or the checks.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .diagnostics import Diagnostic, Pos, Severity
     from .library import Library, Source, bundled_guides_dir, load_library, sources_from
     from .loader import LoadResult, load_guide

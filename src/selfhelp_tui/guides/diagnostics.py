@@ -7,12 +7,12 @@ code, so a writer can jump to it and a tool can filter it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections import namedtuple
 from enum import Enum
 from pathlib import Path
-from typing import NamedTuple
 
 from ..i18n import _
+from ..record import field, record
 
 
 class Severity(str, Enum):
@@ -20,14 +20,16 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-class Pos(NamedTuple):
-    """A 1-based line and column in a file (a tuple: millions are made and cached)."""
+class Pos(namedtuple("Pos", ("line", "column"), defaults=(1, 1))):
+    """A 1-based line and column in a file (a tuple: millions are made and cached).
+    A `collections` named tuple: `typing.NamedTuple` would import `typing`."""
 
-    line: int = 1
-    column: int = 1
+    __slots__ = ()
+    line: int
+    column: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     file: str
     line: int

@@ -10,43 +10,67 @@ opened (`Library.get`).
 
 from __future__ import annotations
 
-from collections import deque
+from collections import deque, namedtuple
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from ..record import field, record
 from .diagnostics import Diagnostic, Pos
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
     from .model import Guide
+
+    _T = TypeVar("_T")
 
 #: A `next` that names another guide: `guide:ID` or `guide:ID#NODE` (here, not in
 #: the model, so that reading the library's cache needs no part of the model).
 GUIDE_LINK_PREFIX = "guide:"
 
 
-class GuideInfo(NamedTuple):
-    """A guide as lists and search show it, in the reader's language. (A tuple: a
-    start reads thousands of them from the cache, and tuples unpickle in C.)"""
+#: A card's fields and their defaults (see `GuideInfo`).
+_CARD_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "summary",
+    "tags",
+    "symptoms",
+    "version",
+    "file",
+    "origin",
+    "title_lang",
+    "wanted_lang",
+    "source",
+)
+_CARD_DEFAULTS = ("", (), (), 1, None, "", "en", None, None)
 
+
+class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
+    """A guide as lists and search show it, in the reader's language. (A tuple: a
+    start reads thousands of them from the cache, and tuples unpickle in C. A
+    `collections` named tuple: `typing.NamedTuple` would import `typing`.)"""
+
+    __slots__ = ()
     id: str
     title: str
     kind: str
-    summary: str = ""
-    tags: tuple[str, ...] = ()
-    symptoms: tuple[str, ...] = ()
-    version: int = 1
+    summary: str
+    tags: tuple[str, ...]
+    symptoms: tuple[str, ...]
+    version: int
     #: The guide's file, as text: a start reads thousands of cards, and making a
     #: Path of each would cost more than the rest of the card.
-    file: str | None = None
-    origin: str = ""
+    file: str | None
+    origin: str
     #: The language the title is shown in, and the one the reader asked for (None
     #: when the guide was not localized): lists name the language when they differ.
-    title_lang: str = "en"
-    wanted_lang: str | None = None
+    title_lang: str
+    wanted_lang: str | None
     #: The card as written, when shown translated: search finds the guide by both.
-    source: GuideInfo | None = None
+    source: GuideInfo | None
 
     @classmethod
     def of(cls, guide: Guide) -> GuideInfo:
@@ -90,8 +114,6 @@ class GuideInfo(NamedTuple):
 #: A place in the library: (guide id, node id).
 Place = tuple[str, str]
 
-_T = TypeVar("_T")
-
 
 def closure(seeds: Iterable[_T], nexts: Mapping[_T, Iterable[_T]]) -> set[_T]:
     """Everything reached from `seeds` along `nexts` (seeds included). With the
@@ -106,7 +128,7 @@ def closure(seeds: Iterable[_T], nexts: Mapping[_T, Iterable[_T]]) -> set[_T]:
     return seen
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class GuideLinks:
     """The shape of a guide's links, enough to check links between guides.
 
@@ -148,7 +170,7 @@ class GuideLinks:
         return cls(guide.start, tuple(guide.nodes), external, stuck)
 
 
-@dataclass
+@record
 class FileEntry:
     """One guide file of the library: what it holds and what is wrong with it."""
 

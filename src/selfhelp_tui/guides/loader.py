@@ -6,10 +6,10 @@ diagnostics, reported in one pass. A guide with an error is not returned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import _, translate
+from ..record import field, record
 from . import checks
 from .diagnostics import Diagnostic, Pos, Reporter, display_path
 from .model import (
@@ -28,7 +28,7 @@ from .spec import Rec
 from .yamlsrc import KIND_NAMES, YMap, kind_of, parse
 
 
-@dataclass
+@record
 class LoadResult:
     path: Path
     guide: Guide | None

@@ -7,12 +7,10 @@ work from `NODE_TYPES`, so a new node type is one local change here.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
 
 from ..i18n import N_
+from ..record import field, record, replace
 from .diagnostics import Pos
 from .index import GUIDE_LINK_PREFIX
 from .spec import (
@@ -54,7 +52,7 @@ NEXT = Str(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Link:
     """A `next` as written, and where."""
 
@@ -96,7 +94,7 @@ def facts_of(checked: dict[str, tuple[Pos, Any]] | None) -> dict[str, str]:
     return {k: str(v) for k, (_pos, v) in checked.items()}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Choice:
     label: str
     next: Link
@@ -139,7 +137,7 @@ CAUTION = Str(
 )
 
 
-@dataclass
+@record
 class Node:
     """A point in a guide. Subclasses say what a writer may put in it."""
 
@@ -186,14 +184,14 @@ class Node:
     def translated(self, texts: dict[str, str]) -> Node:
         """This node with the texts of `strings()` replaced (same keys)."""
         changes: dict[str, Any] = {k: texts[k] for k in ("title", "text", "caution") if k in texts}
-        return dataclasses.replace(self, **changes)
+        return replace(self, **changes)
 
     @classmethod
     def build(cls, node_id: str, rec: Rec) -> Node:  # pragma: no cover - per type
         raise NotImplementedError
 
 
-@dataclass
+@record
 class QuestionNode(Node):
     choices: list[Choice] = field(default_factory=list)
 
@@ -227,10 +225,10 @@ class QuestionNode(Node):
     def translated(self, texts: dict[str, str]) -> Node:
         node = super().translated(texts)
         choices = [
-            dataclasses.replace(c, label=texts.get(f"choices/{i}/label", c.label))
+            replace(c, label=texts.get(f"choices/{i}/label", c.label))
             for i, c in enumerate(self.choices)
         ]
-        return dataclasses.replace(node, choices=choices)
+        return replace(node, choices=choices)
 
     @classmethod
     def build(cls, node_id: str, rec: Rec) -> Node:
@@ -239,7 +237,7 @@ class QuestionNode(Node):
         )
 
 
-@dataclass
+@record
 class StepNode(Node):
     next: Link | None = None
 
@@ -264,7 +262,7 @@ class StepNode(Node):
         return cls(node_id, rec.get("text", ""), rec.pos, next=nxt, caution=rec.get("caution"))
 
 
-@dataclass
+@record
 class OutcomeNode(Node):
     result: str = "resolved"
 
@@ -304,7 +302,7 @@ def _probe_names() -> tuple[str, ...]:
 CHECK_PASS, CHECK_FAIL = "pass", "fail"
 
 
-@dataclass
+@record
 class CheckNode(Node):
     """Looks at the machine (probes/) and goes on by the result. When the
     probe cannot decide here (not available, declined, timed out) the reader
@@ -372,10 +370,10 @@ class CheckNode(Node):
     def translated(self, texts: dict[str, str]) -> Node:
         node = super().translated(texts)
         fallback = [
-            dataclasses.replace(c, label=texts.get(f"fallback/choices/{i}/label", c.label))
+            replace(c, label=texts.get(f"fallback/choices/{i}/label", c.label))
             for i, c in enumerate(self.fallback)
         ]
-        return dataclasses.replace(
+        return replace(
             node,
             fallback_text=texts.get("fallback/text", self.fallback_text),
             fallback=fallback,
@@ -400,7 +398,7 @@ class CheckNode(Node):
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Case:
     when: tuple[tuple[str, str], ...]
     next: Link
@@ -410,7 +408,7 @@ class Case:
         return all(facts.get(name) == value for name, value in self.when)
 
 
-@dataclass
+@record
 class BranchNode(Node):
     """Routes by facts, declaratively: the first case whose every `when` fact has
     the given value, else `default`. No expression language, nothing evaluated.
@@ -548,6 +546,10 @@ GUIDE_TEST = Record(
     ),
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
 
 def guide_spec() -> Record:
     """The top-level spec of a guide file (built on call so NODE_TYPES can grow)."""
@@ -648,7 +650,7 @@ def guide_spec() -> Record:
     )
 
 
-@dataclass
+@record
 class Localization:
     """What a translated view of a guide shows (made by guides/translate.py)."""
 
@@ -665,7 +667,7 @@ class Localization:
     path: Path | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GuideTest:
     name: str
     answers: tuple[int | str, ...]
@@ -677,7 +679,7 @@ class GuideTest:
     facts: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass
+@record
 class Guide:
     id: str
     title: str

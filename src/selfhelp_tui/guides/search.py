@@ -14,8 +14,8 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
+from ..record import field, record
 from .index import GuideInfo
 
 #: How much a match in each field counts.
@@ -103,7 +103,7 @@ def _typo_limit(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
 
 
-@dataclass
+@record
 class Hit:
     guide: GuideInfo
     score: float

@@ -12,13 +12,16 @@ written; they are looked up with `translate()` when a message is made.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
 from ..i18n import N_, _, ngettext, translate
+from ..record import field, record
 from .diagnostics import Pos, Reporter, closest, did_you_mean, suggestion
 from .text import clean_text
 from .yamlsrc import KIND_NAMES, YMap, YScalar, YSeq, YValue, kind_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 INVALID: Any = object()  # returned when a value failed its check
 
@@ -93,7 +96,7 @@ class Spec:
         return INVALID
 
 
-@dataclass
+@record
 class Str(Spec):
     description: str = ""
     pattern: str | None = None
@@ -164,7 +167,7 @@ def NodeId(description: str) -> Str:
     )
 
 
-@dataclass
+@record
 class Int(Spec):
     description: str = ""
     minimum: int | None = None
@@ -188,7 +191,7 @@ class Int(Spec):
         return out
 
 
-@dataclass
+@record
 class Const(Spec):
     value: Any
     description: str = ""
@@ -210,7 +213,7 @@ class Const(Spec):
         return {"const": self.value, "description": self.description}
 
 
-@dataclass
+@record
 class Enum(Spec):
     values: tuple[str, ...]
     description: str = ""
@@ -236,7 +239,7 @@ class Enum(Spec):
         return {"enum": list(self.values), "description": self.description}
 
 
-@dataclass
+@record
 class AnyOf(Spec):
     """A value of the first spec it matches (used for int-or-string answers)."""
 
@@ -260,7 +263,7 @@ class AnyOf(Spec):
         }
 
 
-@dataclass
+@record
 class ListOf(Spec):
     item: Spec
     description: str = ""
@@ -300,7 +303,7 @@ class ListOf(Spec):
         return out
 
 
-@dataclass
+@record
 class Field:
     name: str
     spec: Spec
@@ -308,7 +311,7 @@ class Field:
     default: Any = None
 
 
-@dataclass
+@record
 class Rec:
     """A checked mapping: values by field name, with where each one was written."""
 
@@ -324,7 +327,7 @@ class Rec:
         return self.value_pos.get(name, self.key_pos.get(name, self.pos))
 
 
-@dataclass
+@record
 class Record(Spec):
     fields: tuple[Field, ...]
     description: str = ""
@@ -390,7 +393,7 @@ class Record(Spec):
         return out
 
 
-@dataclass
+@record
 class Tagged(Spec):
     """A mapping whose `key` field picks which Record describes the rest (node types)."""
 
@@ -445,7 +448,7 @@ class Tagged(Spec):
         }
 
 
-@dataclass
+@record
 class MapOf(Spec):
     """A mapping from ids to values (the `nodes:` of a troubleshooter)."""
 
@@ -484,7 +487,7 @@ class MapOf(Spec):
         }
 
 
-@dataclass
+@record
 class Params(Spec):
     """Free-form parameters (a probe's `with:`): names to scalars or lists of
     scalars. What each probe accepts is checked later, by the probe registry."""

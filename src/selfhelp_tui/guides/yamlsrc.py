@@ -10,13 +10,16 @@ expansion and nesting depth are bounded so an "alias bomb" costs nothing.
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
-from typing import Any
 
 import yaml
 
 from ..i18n import N_, _, ngettext
+from ..record import field, record
 from .diagnostics import Diagnostic, Pos, Reporter, Severity
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # pragma: no cover - which one is present depends on the PyYAML build
     from yaml import CSafeLoader as _SafeLoader
@@ -41,7 +44,7 @@ _SCALAR_TAGS = {
 }
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class YScalar:
     pos: Pos
     value: Any
@@ -49,13 +52,13 @@ class YScalar:
     raw: str
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class YSeq:
     pos: Pos
     items: list[YValue]
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class YMap:
     pos: Pos
     items: dict[str, YValue]

@@ -16,9 +16,9 @@ import ast
 import difflib
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..record import field, record
 from .catalog import TEMPLATE, catalog_path
 from .languages import LANGUAGES, SOURCE
 from .po import PoEntry, PoFile, format_po, iter_placeholders, parse_po
@@ -29,14 +29,14 @@ UI_LANGUAGES = tuple(LANGUAGES)
 MARKERS = {"_": 1, "N_": 1, "ngettext": 2}
 
 
-@dataclass
+@record
 class Message:
     msgid: str
     plural: str | None = None
     references: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     file: str
     line: int
@@ -188,7 +188,7 @@ def _closest(msgid: str, candidates: list[PoEntry]) -> PoEntry | None:
     return best if score >= 0.8 else None
 
 
-@dataclass
+@record
 class CatalogIssue:
     lang: str
     msgid: str

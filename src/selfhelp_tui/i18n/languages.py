@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from ..record import record
 
 #: The pseudo-locale: every string bracketed, lengthened and accented.
 PSEUDO = "qps"
@@ -19,7 +20,7 @@ SOURCE = "en"
 _CODE = re.compile(r"^[a-z]{2,3}$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Language:
     code: str
     #: The language's name in itself (never inflected, so it reads in any sentence).

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+
+from ..record import field, record
 
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*)$")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
@@ -29,7 +30,7 @@ class PoError(ValueError):
         self.column = column
 
 
-@dataclass
+@record
 class PoEntry:
     msgid: str
     msgstr: str = ""
@@ -95,7 +96,7 @@ class PoEntry:
         self.extracted.append(line)
 
 
-@dataclass
+@record
 class PoFile:
     entries: list[PoEntry] = field(default_factory=list)
     #: The header entry's `Key: value` lines, in order.

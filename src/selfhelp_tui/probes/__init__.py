@@ -29,14 +29,15 @@ import re
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import IO, TYPE_CHECKING, Any
 
 from ..i18n import _
+from ..record import record, replace
 from .redact import redact
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import subprocess
+    from typing import IO, Any
 
 #: Longest captured output kept in a result, in characters (head and tail are kept).
 OUTPUT_CAP = 8000
@@ -58,7 +59,7 @@ STATUSES = ("pass", "fail", "unavailable", "timeout", "error")
 OS_NAMES = ("linux", "macos", "windows")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ProbeResult:
     #: "pass" | "fail" | "unavailable" | "timeout" | "error"
     status: str
@@ -77,7 +78,7 @@ class ProbeResult:
         return self.status in ("pass", "fail")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Param:
     """One parameter of a probe: its kind decides the check in `param_errors`.
 
@@ -90,12 +91,13 @@ class Param:
     choices: tuple[str, ...] = ()
 
 
-#: check(params, timeout) -> result (duration is filled in by run_probe).
-CheckFn = Callable[[Mapping[str, Any], float], ProbeResult]
-DescribeFn = Callable[[Mapping[str, Any]], str]
+if TYPE_CHECKING:
+    #: check(params, timeout) -> result (duration is filled in by run_probe).
+    CheckFn = Callable[[Mapping[str, Any], float], ProbeResult]
+    DescribeFn = Callable[[Mapping[str, Any]], str]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Probe:
     """One kind of check. Everything the validator, the consent prompt and the runner
     need is here, so adding a probe is adding one entry to `PROBES`."""
