@@ -11,47 +11,57 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 
 from .. import __version__
 from ..i18n import _, use_language
-from . import (
-    cmd_feedback,
-    cmd_graph,
-    cmd_i18n,
-    cmd_list,
-    cmd_paths,
-    cmd_preview,
-    cmd_run,
-    cmd_schema,
-    cmd_search,
-    cmd_serve,
-    cmd_test,
-    cmd_tui,
-    cmd_validate,
-    language,
-)
+from . import cmd_tui, language
 from .context import Context, add_common_options
+from .language import Parser
 
-COMMANDS = (
-    cmd_run,
-    cmd_list,
-    cmd_search,
-    cmd_validate,
-    cmd_test,
-    cmd_paths,
-    cmd_graph,
-    cmd_schema,
-    cmd_preview,
-    cmd_feedback,
-    cmd_serve,
-    cmd_i18n,
-)
+#: Command name -> the module that adds its parser and runs it, in help order.
+#: Modules are imported by name so a run imports only its own command's code.
+COMMANDS = {
+    "run": "cmd_run",
+    "list": "cmd_list",
+    "search": "cmd_search",
+    "validate": "cmd_validate",
+    "test": "cmd_test",
+    "paths": "cmd_paths",
+    "graph": "cmd_graph",
+    "schema": "cmd_schema",
+    "preview": "cmd_preview",
+    "feedback": "cmd_feedback",
+    "serve": "cmd_serve",
+    "i18n": "cmd_i18n",
+}
+
+#: Top-level options that take a value, so their value is not read as a command.
+_VALUED = ("--guides", "--data-dir", "--lang", "--frontend")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def command_given(argv: Sequence[str]) -> str | None:
+    """The command named in `argv`, when it is one and no top-level help or
+    version was asked for before it: the parser then needs that command alone."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("-h", "--help", "--version", "--"):
+            return None
+        elif arg.startswith("-"):  # argparse also takes a long option's prefix
+            skip = "=" not in arg and len(arg) > 2 and any(v.startswith(arg) for v in _VALUED)
+        else:
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with `only` the parser for that one command (same
+    options and help; other commands' modules are then never imported)."""
+    common = Parser(add_help=False)
     add_common_options(common)
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="selfhelp",
         description=_("Offline troubleshooting guides and tutorials in your terminal."),
         parents=[common],
@@ -64,8 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmd_tui.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
-    for command in COMMANDS:
-        command.add_parser(sub, common)
+    for name, module in COMMANDS.items():
+        if only is None or name == only:
+            import_module(f"{__name__}.{module}").add_parser(sub, common)
     return parser
 
 
@@ -73,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # The language comes first: the parser's help and errors are already in it.
     lang = language.setup(argv, os.environ)
-    parser = build_parser()
+    parser = build_parser(only=command_given(argv))
     args = parser.parse_args(argv)
     given = getattr(args, "lang", None)
     if given and given != lang:  # an abbreviation (--lan) the first look missed

@@ -11,11 +11,11 @@ import sys
 
 from ..i18n import _
 from .context import Context, add_common_options, error, guide_from_arg
-from .language import lang_code
+from .language import Parser, lang_code
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    own = argparse.ArgumentParser(add_help=False)
+    own = Parser(add_help=False)
     add_common_options(own, lang=False)  # --lang here is the translation's language
     p = sub.add_parser(
         "i18n",

@@ -18,13 +18,13 @@ from ..guides.library import Library, LoadMode, Source, load_library
 from ..i18n import _, ngettext
 from ..i18n.fmt import number
 from .context import Context, add_common_options
-from .language import lang_code
+from .language import Parser, lang_code
 
 FORMATS = ("text", "json", "github", "sarif")
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    own = argparse.ArgumentParser(add_help=False)
+    own = Parser(add_help=False)
     add_common_options(own, lang=False)  # --lang here names translations to check
     p = sub.add_parser(
         "validate",

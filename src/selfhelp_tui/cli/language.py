@@ -10,12 +10,18 @@ and installed before the parser is built. argparse's own words ("usage:",
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Mapping, Sequence
 
 from ..config import load_config
 from ..i18n import N_, _, ngettext, use_language
 from ..i18n.languages import normalize, resolve
-from ..paths import resolve_dirs
+from ..paths import Dirs, resolve_dirs
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Commands whose own `--lang` names the languages to work on (translation files),
 #: not the interface language.
@@ -43,6 +49,44 @@ ARGPARSE_MESSAGES = (
 )
 
 
+def terminal_columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` finds it (COLUMNS, then the
+    terminal, then 80), without importing `shutil` and its compressors at every start."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, which every `add_argument` makes one of, with the width
+    found without `shutil` (argparse subtracts 2 the same way)."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        width = terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class Parser(argparse.ArgumentParser):
+    """`argparse.ArgumentParser` with our `HelpFormatter`; its subparsers are Parsers too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def lang_code(value: str) -> str:
     """argparse type for --lang: a language code such as en, nb or hu."""
     code = normalize(value)
@@ -54,7 +98,7 @@ def lang_code(value: str) -> str:
 
 
 def _prescan(args: Sequence[str]) -> tuple[str | None, str | None, list[str]]:
-    pre = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
+    pre = Parser(add_help=False, allow_abbrev=False, exit_on_error=False)
     pre.add_argument("--lang")
     pre.add_argument("--data-dir")
     pre.add_argument("--guides", action="append")  # so its value is not taken for a command
@@ -78,13 +122,14 @@ def language_from_args(argv: Sequence[str]) -> tuple[str | None, str | None]:
     return lang, data_dir
 
 
-def choose_language(argv: Sequence[str], env: Mapping[str, str]) -> str:
-    """--lang, SELFHELP_LANG, the config file's `lang`, the locale, English."""
+def choose_language(argv: Sequence[str], env: Mapping[str, str]) -> tuple[str, Dirs]:
+    """--lang, SELFHELP_LANG, the config file's `lang`, the locale, English; and the
+    folders the arguments name (the config file is in one, the catalog cache in another)."""
     cli, data_dir = language_from_args(argv)
+    dirs = resolve_dirs(data_dir, dict(env))
     if normalize(cli):
-        return resolve(cli, None, env)
-    config = load_config(resolve_dirs(data_dir, dict(env)))
-    return resolve(None, config, env)
+        return resolve(cli, None, env), dirs
+    return resolve(None, load_config(dirs), env), dirs
 
 
 def route_argparse() -> None:
@@ -96,7 +141,7 @@ def route_argparse() -> None:
 
 def setup(argv: Sequence[str], env: Mapping[str, str]) -> str:
     """Install the interface language for this run; returns its code."""
-    lang = choose_language(argv, env)
-    use_language(lang)
-    route_argparse()
+    route_argparse()  # before any parser is made: argparse's own lookups read .mo files
+    lang, dirs = choose_language(argv, env)
+    use_language(lang, dirs.cache)
     return lang

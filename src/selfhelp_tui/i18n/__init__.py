@@ -14,6 +14,10 @@ import gettext as _gettext
 
 from .languages import SOURCE
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _lang: str = SOURCE
 
@@ -43,11 +47,12 @@ def install(translation: _gettext.NullTranslations | None, lang: str | None = No
     _lang = lang or getattr(translation, "lang", None) or SOURCE
 
 
-def use_language(lang: str) -> None:
-    """Install the interface catalog of `lang` (English when it has none)."""
+def use_language(lang: str, cache: Path | None = None) -> None:
+    """Install the interface catalog of `lang` (English when it has none); `cache`
+    is a folder where the compiled catalog may be kept for the next start."""
     from .catalog import translation_for
 
-    install(translation_for(lang), lang)
+    install(translation_for(lang, cache), lang)
 
 
 def current_language() -> str:
