@@ -11,14 +11,19 @@ new observer. Still no I/O here: observers do their own.
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
 
+from ..feedback.record import new_record_id
 from ..guides.model import CheckNode, Guide
 from ..i18n import _
+from ..record import field, record
 from .walk import Resolver, Walk, WalkError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+else:
+    Protocol = object  # a plain base class at run time: no `typing` import
 
 #: Longest duration a record may claim (a walk left open overnight is not data).
 MAX_DURATION_S = 24 * 60 * 60
@@ -33,7 +38,7 @@ class SessionObserver(Protocol):
     def on_update(self, session: Session) -> None: ...
 
 
-@dataclass
+@record
 class Session:
     walk: Walk
     frontend: str
@@ -51,7 +56,7 @@ class Session:
     #: Free slots for features (facts, check results, acknowledgements...).
     extra: dict[str, Any] = field(default_factory=dict)
     #: Random per walk, kept across a resume so the outcome log sees one walk.
-    record_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    record_id: str = field(default_factory=new_record_id)
 
     def __post_init__(self) -> None:
         if not self.started_at:

@@ -27,36 +27,38 @@ import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .index import FileEntry
     from .library import Library, LoadMode
 
 CACHE_FORMAT = 2
 CACHE_NAME = "library.pickle"
+#: The loader's code, and the catalogs its messages are translated with.
+STAMPED = (("guides", ".py"), ("probes", ".py"), ("i18n", ".py"), ("i18n/locale", ".po"))
 
 
 def code_stamp() -> str:
-    """Changes whenever the code that reads a library may have changed."""
-    import hashlib
+    """Changes whenever the code that reads a library may have changed: the version,
+    Python's, and the size and time of the loader's modules and the catalogs its
+    messages are translated with. Kept whole rather than hashed (no `hashlib` on the
+    start-up path; a string comparison is as quick)."""
     import sys
 
     from .. import __version__
 
-    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version}".encode())
-    package = Path(__file__).resolve().parent.parent
-    # The loader's code, and the catalogs its messages are translated with.
-    for folder, pattern in (
-        ("guides", "*.py"),
-        ("probes", "*.py"),
-        ("i18n", "*.py"),
-        ("i18n/locale", "*.po"),
-    ):
-        for path in sorted((package / folder).glob(pattern)):
-            st = path.stat()
-            digest.update(f"{path.name}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
+    parts = [f"{CACHE_FORMAT}|{__version__}|{sys.version}"]
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for folder, suffix in STAMPED:
+        with os.scandir(os.path.join(package, folder)) as found:
+            for entry in sorted(found, key=lambda e: e.name):
+                if entry.name.endswith(suffix):
+                    st = entry.stat()
+                    parts.append(f"{entry.name}|{st.st_size}|{st.st_mtime_ns}")
+    return ";".join(parts)
 
 
 def identity_of(path: str | Path) -> tuple[int, int, int, int] | None:

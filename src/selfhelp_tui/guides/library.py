@@ -15,15 +15,15 @@ import gc
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..i18n import _, current_language, use_language
+from ..record import field, record
 from .cache import identity_of
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean, display_path
 from .index import GUIDE_LINK_PREFIX, FileEntry, GuideInfo, GuideLinks, Place, closure
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .loader import LoadResult
     from .model import Guide
@@ -34,7 +34,7 @@ PO_SUFFIX = ".po"
 RESERVED_NAMES = {"selfhelp.yaml", "selfhelp.yml"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     """A folder (or a single file) of guides and how the list names it."""
 
@@ -42,7 +42,7 @@ class Source:
     origin: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LoadMode:
     """How each file is read: what a worker keeps of it."""
 
@@ -81,7 +81,7 @@ class _Guides(Mapping[str, "Guide"]):
         return len(self._library.infos)
 
 
-@dataclass
+@record
 class Library:
     #: Every usable guide's card, by id.
     infos: dict[str, GuideInfo] = field(default_factory=dict)
@@ -135,7 +135,7 @@ class Library:
             self.reopen_failures[guide_id] = result
             return None
         guide = result.guide
-        if self.lang is not None:
+        if self.lang is not None and self.lang != guide.lang:  # else nothing to translate
             from .translate import localize
 
             guide = localize(guide, self.lang)
@@ -155,7 +155,7 @@ def bundled_guides_dir() -> Path:
     return here.parent.parent / "guides"
 
 
-@dataclass
+@record
 class Scan:
     """What one walk of a source folder found (as text: a warm start of a big
     library makes no Path of any file)."""

@@ -19,18 +19,16 @@ is never imported here: the TUI, plain mode and `validate` share this module.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import _, ngettext
 from ..i18n.languages import LANGUAGES, PSEUDO, language_name
 from ..i18n.po import PoEntry, PoError, PoFile, format_po, parse_po
 from ..i18n.pseudo import pseudo
+from ..record import record, replace
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
 from .loader import display_path
 from .model import TUTORIAL_END, Guide, Localization, Node
@@ -44,7 +42,7 @@ _LANG_PART = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)?$")
 CURRENT, STALE, UNTRANSLATED = "current", "stale", "untranslated"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceString:
     """One translatable string of a guide, as written."""
 
@@ -56,6 +54,8 @@ class SourceString:
 
 def source_hash(text: str) -> str:
     """A short hash of a source text (8 hex digits of SHA-256)."""
+    import hashlib  # only with translations: 3 ms of every start otherwise
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
@@ -213,7 +213,7 @@ def apply(guide: Guide, lang: str, texts: dict[str, str], path: Path | None = No
     def pick(context: str, text: str) -> str:
         return texts.get(context, text)
 
-    view = dataclasses.replace(
+    view = replace(
         guide,
         nodes=nodes,
         title=pick("title", guide.title),
@@ -243,7 +243,7 @@ def localize_all(guides: dict[str, Guide], lang: str) -> dict[str, Guide]:
 # --- writing a translation file (selfhelp i18n extract) -----------------------
 
 
-@dataclass
+@record
 class ExtractReport:
     path: Path
     total: int = 0
