@@ -67,3 +67,42 @@ def test_validate_and_plain_walk_do_not_import_textual(tmp_path) -> None:  # typ
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "TEXTUAL-ABSENT"
+
+
+#: Modules a plain `run --answers` walk must not import. Each was measured on its
+#: start-up (docs/performance.md, issue 8: plain mode within 2x `import yaml`):
+#: dataclasses with inspect ~8 ms (the core uses `selfhelp_tui.record`), typing ~3 ms
+#: (annotations are strings; typing names only under TYPE_CHECKING), hashlib ~3 ms,
+#: uuid with platform ~2 ms, shutil ~2.5 ms (argparse's terminal width), and the
+#: command modules of every other command. The first run, which fills the caches
+#: (writing them imports tempfile, so shutil), may import more than the runs after it.
+NEVER_ON_THE_PLAIN_PATH = {
+    "textual",
+    "dataclasses",
+    "inspect",
+    "typing",
+    "hashlib",
+    "uuid",
+    "selfhelp_tui.cli.cmd_validate",
+    "selfhelp_tui.cli.cmd_feedback",
+}
+NOT_ON_THE_WARM_PLAIN_PATH = NEVER_ON_THE_PLAIN_PATH | {"shutil", "selfhelp_tui.guides.translate"}
+
+
+def test_a_plain_walk_imports_only_what_it_needs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import LIBRARY
+
+    code = (
+        "import sys\n"
+        "from selfhelp_tui.cli import main\n"
+        f"main(['--data-dir', {str(tmp_path)!r}, 'run', 'first-steps', '--no-bundled', "
+        f"'--guides', {str(LIBRARY)!r}, '--answers', 'next,next,next'])\n"
+        "print('LOADED', *sorted(sys.modules))\n"
+    )
+    for unwanted in (NEVER_ON_THE_PLAIN_PATH, NOT_ON_THE_WARM_PLAIN_PATH):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        loaded = set(out.stdout.strip().splitlines()[-1].split()[1:])
+        assert "selfhelp_tui.engine.walk" in loaded  # the walk did happen
+        assert not loaded & unwanted
