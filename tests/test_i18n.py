@@ -259,3 +259,32 @@ def test_catalogs_are_files_of_the_package() -> None:
     """The catalogs ship inside the package (the wheel includes the folder)."""
     assert {p.stem for p in catalog_path("en").parent.glob("*.po")} == set(UI_LANGUAGES)
     assert catalog_path("en").parent.is_relative_to(PACKAGE_DIR)
+
+
+def test_compiled_catalogs_are_kept_and_never_used_when_stale(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import marshal
+
+    from selfhelp_tui.i18n.catalog import load_compiled
+
+    plain = translation_for("nb")
+    cached = translation_for("nb", tmp_path)
+    kept = tmp_path / "catalog-nb.marshal"
+    assert kept.is_file()
+    assert cached.gettext("Quit") == plain.gettext("Quit") == "Avslutt"
+    # Read back from the cache, the same catalog.
+    assert load_compiled("nb", tmp_path) == load_compiled("nb", None)
+    # Made from another file (another stamp): not used, made again.
+    stamp, info, catalog = marshal.loads(kept.read_bytes())
+    # Kept from this very file: used as kept (the .po is not parsed again).
+    kept.write_bytes(marshal.dumps((stamp, info, {**catalog, "Quit": "Kept"})))
+    assert translation_for("nb", tmp_path).gettext("Quit") == "Kept"
+    kept.write_bytes(marshal.dumps(((-1, *stamp[1:]), info, {"Quit": "Stale"})))
+    assert translation_for("nb", tmp_path).gettext("Quit") == "Avslutt"
+    assert marshal.loads(kept.read_bytes())[0] == stamp
+    # A damaged cache file is no cache.
+    kept.write_bytes(b"\x00garbage")
+    assert translation_for("nb", tmp_path).gettext("Quit") == "Avslutt"
+    # A cache folder that cannot be written is no cache either.
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    assert translation_for("nb", blocked / "sub").gettext("Quit") == "Avslutt"
