@@ -210,3 +210,53 @@ async def test_outcome_offers_another_guide_and_quit() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert screen_name(app) == "HomeScreen"
+
+
+# --- a long list: the first paint holds the top of it, the rest follows ------------
+def _big_library(tmp_path: Path, count: int = 250):  # type: ignore[no-untyped-def]
+    from bench.generate import generate
+
+    from selfhelp_tui.guides import load_library
+    from selfhelp_tui.guides.library import Source
+
+    return load_library([Source(generate(tmp_path / "lib", count, 3), "big")])
+
+
+async def test_a_long_list_is_shown_at_once_and_completed_right_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfhelp_tui.tui.app import SelfhelpApp
+    from selfhelp_tui.tui.screens import home
+
+    # Long enough to look at the list before it is completed, on a slow machine too.
+    monkeypatch.setattr(home, "FILL_DELAY", 2.0)
+    library = _big_library(tmp_path)
+    app = SelfhelpApp(library)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        first = _listed(app)
+        assert len(first) == home.FIRST_PAINT
+        await pilot.pause(2.3)
+        whole = _listed(app)
+        assert whole[: home.FIRST_PAINT] == first
+        assert whole == [g.id for g in library.sorted_guides()]
+        assert len(set(whole)) == 250
+
+
+async def test_a_search_typed_before_the_list_is_complete_is_not_undone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfhelp_tui.tui.app import SelfhelpApp
+    from selfhelp_tui.tui.screens import home
+
+    monkeypatch.setattr(home, "FILL_DELAY", 1.0)
+    app = SelfhelpApp(_big_library(tmp_path))
+    async with app.run_test() as pilot:
+        await pilot.press(*"g00042")
+        assert len(_listed(app)) < home.FIRST_PAINT  # typed before the list was completed
+        await pilot.pause(1.3)
+        found = _listed(app)
+        assert found and found[0] == "g00042" and len(found) < 250
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(_listed(app)) == 250

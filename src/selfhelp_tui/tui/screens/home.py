@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import ClassVar
 
 from rich.text import Text
@@ -61,6 +62,12 @@ def guide_prompt(guide: GuideInfo, matched: set[str] | None = None) -> Content:
 #: Seconds after the list is shown before the search index is made (in a thread).
 INDEX_DELAY = 0.3
 
+#: Entries the list holds for its first paint (more than any screen shows); the
+#: rest are added `FILL_DELAY` seconds after it. Making and measuring 2,000 entries
+#: took longer than everything else between the imports and the first screen.
+FIRST_PAINT = 100
+FILL_DELAY = 0.1
+
 #: Option ids of the "Recently used" group (the same guide is listed again below).
 RECENT_PREFIX = "recent/"
 TAG_PREFIX = "#"
@@ -88,6 +95,8 @@ class HomeScreen(Screen[None]):
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self._all_options: list[Option] | None = None
+        #: How many entries of the full list are shown while it is still being filled.
+        self._filling: int | None = None
 
     @property
     def index(self) -> SearchIndex:
@@ -110,20 +119,31 @@ class HomeScreen(Screen[None]):
                 counts[tag] = counts.get(tag, 0) + 1
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
 
+    def _list_options(self) -> Iterator[Option]:
+        """The list with nothing typed: recently used first, then every guide."""
+        if self.recent:
+            yield _heading(_("Recently used"))
+            for guide in self.recent:
+                yield Option(guide_prompt(guide), id=RECENT_PREFIX + guide.id)
+            yield _heading(_("All guides"))
+        for guide in self.guides:
+            yield Option(guide_prompt(guide), id=guide.id)
+
     def all_options(self) -> list[Option]:
-        """The list with nothing typed: recently used first, then every guide. Made
-        once: shown again (Escape), the same options are not measured again."""
+        """The whole list with nothing typed. Made once: shown again (Escape), the
+        same options are not measured again."""
         if self._all_options is None:
-            everyone = [Option(guide_prompt(g), id=g.id) for g in self.guides]
-            if self.recent:
-                everyone = [
-                    _heading(_("Recently used")),
-                    *(Option(guide_prompt(g), id=RECENT_PREFIX + g.id) for g in self.recent),
-                    _heading(_("All guides")),
-                    *everyone,
-                ]
-            self._all_options = everyone
+            self._all_options = list(self._list_options())
         return self._all_options
+
+    def _fill_list(self) -> None:
+        """After the first paint: the rest of the list (unless a search has
+        replaced it meanwhile). The entries shown stay; the rest are appended."""
+        shown, self._filling = self._filling, None
+        if shown is not None:
+            rest = self.all_options()[shown:]
+            if rest:
+                self.query_one("#guide-list", OptionList).add_options(rest)
 
     def tag_options(self, tag: str) -> list[Option]:
         want = tag.casefold()
@@ -144,7 +164,9 @@ class HomeScreen(Screen[None]):
                 id="search",
                 select_on_focus=False,
             )
-            yield OptionList(*self.all_options(), id="guide-list")
+            first = list(islice(self._list_options(), FIRST_PAINT))
+            self._filling = len(first)
+            yield OptionList(*first, id="guide-list")
         else:
             yield Static(
                 Text(
@@ -187,6 +209,7 @@ class HomeScreen(Screen[None]):
             # After the first paint, while the reader reads it: a thread then would
             # compete with the first paint for the interpreter.
             self.set_timer(INDEX_DELAY, self._prepare_index)
+            self.set_timer(FILL_DELAY, self._fill_list)
 
     def _prepare_index(self) -> None:
         if self._index is None:
@@ -213,6 +236,7 @@ class HomeScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         options = self.query_one("#guide-list", OptionList)
+        self._filling = None  # the list is made again here, whole
         options.clear_options()
         query = event.value.strip()
         if not query:
