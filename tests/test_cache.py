@@ -178,3 +178,25 @@ def test_a_warm_start_needs_neither_the_yaml_reader_nor_the_guide_model(tmp_path
     before, after = done.stdout.splitlines()
     assert before == "[]"
     assert after == "['selfhelp_tui.guides.loader', 'selfhelp_tui.guides.model', 'yaml']"
+
+
+def test_a_warm_start_shows_failures_and_reads_the_other_entries_only_when_asked(
+    tmp_path: Path, reads
+) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path), tmp_path / "cache" / "library.pickle"
+    (folder / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    cold = _load(folder, cache)
+    reads.clear()
+    warm = _load(folder, cache)
+    assert reads == []
+    assert [r.path.name for r in warm.failures] == ["broken.yaml"]
+    assert warm._results is None  # the saved entries are still pickled
+    assert [d.format() for d in warm.failures[0].diagnostics] == [
+        d.format() for d in cold.failures[0].diagnostics
+    ]
+    # Asked for, every file's entry is there, as read cold.
+    assert [(r.path.name, r.ok) for r in warm.results] == [
+        (r.path.name, r.ok) for r in cold.results
+    ]
+    assert warm.diagnostics() == cold.diagnostics()
+    assert [r.path.name for r in warm.failures] == ["broken.yaml"]

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .index import FileEntry
     from .library import Library, LoadMode
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 CACHE_NAME = "library.pickle"
 #: The loader's code, and the catalogs its messages are translated with.
 STAMPED = (("guides", ".py"), ("probes", ".py"), ("i18n", ".py"), ("i18n/locale", ".po"))
@@ -63,9 +63,13 @@ def code_stamp() -> str:
 
 def identity_of(path: str | Path) -> tuple[int, int, int, int] | None:
     try:
-        st = os.stat(path)
+        return stat_identity(os.stat(path))
     except OSError:
         return None
+
+
+def stat_identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What says a file is the one the cache saw: size, times and inode."""
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
@@ -88,10 +92,11 @@ class LibraryCache:
         if not self.data or self.data.get("files") != files:
             return False
         try:
-            results, infos = pickle.loads(self.data["library"])
+            infos, failures, results = pickle.loads(self.data["library"])
         except Exception:
             return False
-        lib.results, lib.infos = results, infos
+        lib.infos = infos
+        lib.keep_saved_results(results, failures)
         return True
 
     def entries(
@@ -131,7 +136,9 @@ class LibraryCache:
             "key": self.key,
             "files": files,
             "entries": self.entries_blob,
-            "library": pickle.dumps((lib.results, lib.infos), protocol=5),
+            "library": pickle.dumps(
+                (lib.infos, lib.failures, pickle.dumps(lib.results, protocol=5)), protocol=5
+            ),
         }
         with contextlib.suppress(OSError):
             write_atomic(self.path, pickle.dumps(data, protocol=5))
