@@ -326,7 +326,7 @@ class CheckNode(Node):
             Field("text", Text("What is checked and why, in Markdown (optional).")),
             Field(
                 "probe",
-                Enum(_probe_names(), description="What to look at (see docs/guide-format.md)."),
+                Enum(_probe_names, description="What to look at (see docs/guide-format.md)."),
                 required=True,
             ),
             Field("with", Params(description="The probe's parameters."), default=dict),

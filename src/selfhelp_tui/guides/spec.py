@@ -21,6 +21,7 @@ from .yamlsrc import KIND_NAMES, YMap, YScalar, YSeq, YValue, kind_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 INVALID: Any = object()  # returned when a value failed its check
@@ -215,28 +216,38 @@ class Const(Spec):
 
 @record
 class Enum(Spec):
-    values: tuple[str, ...]
+    """One of some words. `values` may be a function giving them, called when a
+    value is first checked (the probe names: their registry is not imported by a
+    run whose guide has no check)."""
+
+    values: tuple[str, ...] | Callable[[], tuple[str, ...]]
     description: str = ""
 
+    def words(self) -> tuple[str, ...]:
+        if callable(self.values):
+            self.values = self.values()
+        return self.values
+
     def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
+        words = self.words()
         if not isinstance(value, YScalar) or value.kind != "str":
             return self._type_error(
-                value, rep, where, _("one of {values}").format(values=", ".join(self.values))
+                value, rep, where, _("one of {values}").format(values=", ".join(words))
             )
-        if value.value not in self.values:
+        if value.value not in words:
             rep.error(
                 value.pos,
                 "bad-value",
                 _("{where} is '{value}', which is not one of: {values}").format(
-                    where=where, value=value.value, values=", ".join(self.values)
+                    where=where, value=value.value, values=", ".join(words)
                 ),
-                did_you_mean(value.value, self.values),
+                did_you_mean(value.value, words),
             )
             return INVALID
         return value.value
 
     def json_schema(self) -> dict[str, Any]:
-        return {"enum": list(self.values), "description": self.description}
+        return {"enum": list(self.words()), "description": self.description}
 
 
 @record
