@@ -150,3 +150,39 @@ def test_run_unknown_guide_suggests(cli_env) -> None:  # type: ignore[no-untyped
 def test_python_dash_m_and_version(cli_env) -> None:  # type: ignore[no-untyped-def]
     proc = run("--version", env=cli_env)
     assert proc.returncode == 0 and proc.stdout.startswith("selfhelp ")
+
+
+def test_the_parser_is_built_for_the_command_named_and_whole_otherwise() -> None:
+    from selfhelp_tui.cli import COMMANDS, build_parser, command_given
+
+    assert command_given(["run", "printer"]) == "run"
+    # A top-level option's value is never taken for the command, prefix or not.
+    assert command_given(["--guides", "run", "list"]) == "list"
+    assert command_given(["--gui", "run", "list"]) == "list"
+    assert command_given(["--data-dir=run", "list"]) == "list"
+    assert command_given(["--no-bundled", "search", "disk"]) == "search"
+    # Top-level help and version, no command, or an unknown one: the whole parser.
+    for argv in (["-h", "run"], ["--version"], [], ["--plain"], ["nope"]):
+        assert command_given(argv) is None
+    whole = build_parser().format_help()
+    assert all(name in whole for name in COMMANDS)
+    lean = build_parser(only="run")
+    args = lean.parse_args(["--no-bundled", "run", "printer", "--answers", "1"])
+    assert (args.command, args.guide_id, args.answers) == ("run", "printer", "1")
+
+
+def test_main_leaves_the_garbage_collector_as_it_found_it(cli_env) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from selfhelp_tui.cli import main
+
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            for argv in (["--no-bundled", "--guides", str(LIBRARY), "list"],
+                         ["--no-bundled", "--guides", str(LIBRARY), "run", "first-steps",
+                          "--answers", "next,next,next"]):  # fmt: skip
+                main(argv)
+                assert gc.isenabled() is enabled
+        finally:
+            gc.enable()
