@@ -61,6 +61,23 @@ def wall(argv: list[str], repeat: int, env: dict[str, str] | None = None) -> tup
     return statistics.median(times), out
 
 
+def paired(
+    floor: list[str], figure: list[str], runs: int, env: dict[str, str] | None = None
+) -> tuple[float, float, str, str]:
+    """Median wall times of a floor and a figure run alternately, `runs` times each
+    after one unmeasured run of both, and their last stdouts. Taken in turns, a
+    figure and its floor see the same moments of a noisy machine; taken in two
+    blocks, a slow spell (this VM has them, 30% for seconds) lands on one only."""
+    wall(floor, 1), wall(figure, 1, env)
+    floors, figures, floor_out, figure_out = [], [], "", ""
+    for _ in range(runs):
+        took, floor_out = wall(floor, 1)
+        floors.append(took)
+        took, figure_out = wall(figure, 1, env)
+        figures.append(took)
+    return statistics.median(floors), statistics.median(figures), floor_out, figure_out
+
+
 #: Prepended to every measured script: its own peak memory in KiB. ru_maxrss survives
 #: exec on Linux (a child of the big benchmark would report the benchmark's size);
 #: VmHWM is the program's own high-water mark.
@@ -144,17 +161,19 @@ def measure(args: argparse.Namespace) -> list[Row]:
     env = {**os.environ, "SELFHELP_DATA_DIR": str(data), "DO_NOT_TRACK": "1"}
     r = args.repeat
 
-    floor_tui, floor_rss = wall([PY, "-c", FLOOR_TUI], r)
     load_floor, _ = wall([PY, "-c", LOAD_FLOOR, str(lib)], r)
     # Cold: an empty data folder each time (no library cache); warm: the cache that
-    # the cold runs left behind.
+    # the cold runs left behind. Start-ups are short: three times as many, in turns
+    # with the bare app.
     colds = [
         wall([PY, "-c", SELFHELP_TUI, str(lib), str(work / f"cold-{i}")], 1, env)[0]
         for i in range(r)
     ]
     cold = statistics.median(colds)
     wall([PY, "-c", SELFHELP_TUI, str(lib), str(data)], 1, env)  # fill the cache
-    start, start_rss = wall([PY, "-c", SELFHELP_TUI, str(lib), str(data)], r, env)
+    floor_tui, start, floor_rss, start_rss = paired(
+        [PY, "-c", FLOOR_TUI], [PY, "-c", SELFHELP_TUI, str(lib), str(data)], 3 * r, env
+    )
     rows.append(
         Row(
             "start to first screen (cold)",
@@ -219,8 +238,8 @@ def plain_walk(work: Path, env: dict[str, str], repeat: int) -> list[Row]:
     while not walk.finished:
         answers.append("next" if walk.options() == ["next"] else "1")
         walk.choose(0)
-    floor, _ = wall([PY, "-c", "import yaml"], repeat)
-    took, _ = wall(
+    floor, took, _, _ = paired(
+        [PY, "-c", "import yaml"],
         [
             PY,
             "-m",
@@ -233,7 +252,7 @@ def plain_walk(work: Path, env: dict[str, str], repeat: int) -> list[Row]:
             "--answers",
             ",".join(answers),
         ],
-        repeat,
+        3 * repeat,
         env,
     )
     return [
@@ -630,7 +649,10 @@ def upload_row(work: Path, n: int) -> Row:
 
 
 def print_table(rows: list[Row], args: argparse.Namespace) -> None:
-    print(f"selfhelp benchmark: {args.guides} guides x {args.nodes} nodes, median of {args.repeat}")
+    print(
+        f"selfhelp benchmark: {args.guides} guides x {args.nodes} nodes, median of "
+        f"{args.repeat} (start-ups and plain walks: {3 * args.repeat}, in turns with their floor)"
+    )
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
@@ -657,7 +679,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--guides", type=int, default=2000)
     parser.add_argument("--nodes", type=int, default=50)
     parser.add_argument("--step-nodes", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per figure (start-ups and plain walks: 3x)"
+    )
     parser.add_argument("--feedback-records", type=int, default=1_000_000)
     parser.add_argument("--upload-records", type=int, default=100_000)
     parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
