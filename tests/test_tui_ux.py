@@ -260,3 +260,24 @@ async def test_a_search_typed_before_the_list_is_complete_is_not_undone(
         await pilot.press("escape")
         await pilot.pause()
         assert len(_listed(app)) == 250
+
+
+async def test_moving_towards_the_end_of_a_partial_list_completes_it_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from selfhelp_tui.tui.app import SelfhelpApp
+    from selfhelp_tui.tui.screens import home
+
+    monkeypatch.setattr(home, "FILL_DELAY", 60.0)  # never, within this test
+    app = SelfhelpApp(_big_library(tmp_path))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert len(_listed(app)) == home.FIRST_PAINT
+        await pilot.press(*["down"] * (home.FIRST_PAINT - home.FILL_MARGIN - 1))
+        await pilot.pause()
+        assert len(_listed(app)) == home.FIRST_PAINT
+        await pilot.press("down")
+        await pilot.pause()
+        assert len(_listed(app)) == 250
+        options = app.screen.query_one("#guide-list", OptionList)
+        assert options.highlighted == home.FIRST_PAINT - home.FILL_MARGIN
