@@ -10,17 +10,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 
-from .engine import NEXT_WORD, Session, Walk, WalkError, checking
+from .engine import NEXT_WORD, Session, Walk, WalkError
 from .guides.model import CHECK_FAIL, CHECK_PASS, CheckNode, Guide, QuestionNode
 from .guides.text import markdown_to_plain
 from .i18n import _
-from .probes import ProbeResult, needs_consent
 from .record import record
 from .texts import fallback_notice, outcome_title
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
+
+    from .probes import ProbeResult
 
 #: Exit code when the walk did not reach an outcome (input or answers ran out).
 EXIT_UNFINISHED = 3
@@ -135,6 +136,8 @@ class PlainWalker:
     def do_check(self, node: CheckNode) -> bool:
         """Run (or offer) the check here. True when it decided and the walk moved on;
         False when the fallback question must be answered."""
+        from .engine import checking  # and the probes: only for a guide with checks
+
         if self.session.check_result() is not None:
             return False  # checked on this visit already: its fallback is showing
         self.say(_("Check: {what}").format(what=checking.description(node)))
@@ -169,6 +172,9 @@ class PlainWalker:
         """In --answers, a check takes `pass` or `fail` (what to assume), `check` (run
         a built-in probe for real; commands are never run unasked), or a fallback
         answer."""
+        from .engine import checking
+        from .probes import ProbeResult, needs_consent
+
         answer = self._next_answer("> ")
         word = answer.strip().casefold()
         if word == "check" and not needs_consent(node.probe):

@@ -243,6 +243,6 @@ class Session:
 
 def builtin_facts() -> dict[str, str]:
     """Facts every walk starts with: today only the OS (linux, macos, windows)."""
-    from ..probes import current_os
+    from ..machine import current_os
 
     return {"os": current_os()}

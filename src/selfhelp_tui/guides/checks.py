@@ -198,11 +198,12 @@ def _check_labels(node_id: str, choices: list[Choice], rep: Reporter) -> None:
 
 
 def _check_probes(guide: Guide, rep: Reporter) -> None:
+    checks = [(i, n) for i, n in guide.nodes.items() if isinstance(n, CheckNode) and n.probe]
+    if not checks:
+        return  # a guide without checks needs no probe registry
     from ..probes import needs_consent, param_errors
 
-    for node_id, node in guide.nodes.items():
-        if not isinstance(node, CheckNode) or not node.probe:
-            continue
+    for node_id, node in checks:
         where = node.field_pos.get("with", node.field_pos.get("probe", node.pos))
         for problem in param_errors(node.probe, node.params):
             rep.error(

@@ -26,11 +26,11 @@ import contextlib
 import math
 import os
 import re
-import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 
 from ..i18n import _
+from ..machine import current_os
 from ..record import record, replace
 from .redact import redact
 
@@ -504,17 +504,6 @@ def _describe_env_var(params: Mapping[str, Any]) -> str:
             name=params["name"], value=params["equals"]
         )
     return _("Is the environment variable `{name}` set?").format(name=params["name"])
-
-
-def current_os() -> str:
-    """This machine as the `os` probe names it: linux, macos, windows, or sys.platform."""
-    if sys.platform.startswith("linux"):
-        return "linux"
-    if sys.platform == "darwin":
-        return "macos"
-    if sys.platform in ("win32", "cygwin", "msys"):
-        return "windows"
-    return sys.platform
 
 
 def _os_label(name: str) -> str:
