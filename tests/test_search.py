@@ -121,14 +121,17 @@ async def test_a_big_library_lists_every_guide_on_two_lines_and_searches_at_once
     measured at once; a search typed before the index is made still finds."""
     from bench.generate import generate
 
+    from selfhelp_tui.tui.screens.home import FIRST_PAINT
+
     folder = generate(tmp_path / "lib", 300, 3, seed=4)
     library = load_library([Source(folder, "big")])
     app = make_app(library)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         options = app.screen.query_one("#guide-list", OptionList)
-        assert options.option_count == 300
-        assert options.virtual_size.height == 600  # two lines each
+        # The top of the list for the first paint (the rest follows: test_tui_ux.py).
+        assert options.option_count == FIRST_PAINT
+        assert options.virtual_size.height == 2 * FIRST_PAINT  # two lines each
         shown = [strip.text for strip in options.render_lines(options.region.reset_offset)]
         assert any(line.rstrip().endswith("…") for line in shown), shown
         assert app.screen._index is None  # not made yet: the first paint came first
