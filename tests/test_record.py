@@ -107,6 +107,14 @@ def test_a_required_field_after_a_default_is_refused() -> None:
             b: int  # type: ignore[misc]
 
 
+def test_a_mutable_default_is_refused() -> None:
+    with pytest.raises(ValueError, match="default_factory"):
+
+        @record
+        class Shared:
+            items: list[int] = []  # noqa: RUF012
+
+
 def test_slotted_records_have_no_dict_and_survive_pickle_and_copy() -> None:
     s = Slotted(1, (2, 3))
     assert not hasattr(s, "__dict__")

@@ -93,6 +93,8 @@ def _collect(cls: type) -> dict[str, Field]:
         if _is_classvar(annotation):
             continue
         value = cls.__dict__.get(name, MISSING)
+        if isinstance(value, (list, dict, set)):  # shared by every record: as dataclasses
+            raise ValueError(f"mutable default for field {name!r}: use default_factory")
         spec = value if isinstance(value, Field) else Field(default=value)
         spec.name = name
         found[name] = spec
