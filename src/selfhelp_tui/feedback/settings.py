@@ -69,7 +69,8 @@ def configured_url(dirs: Dirs, guide_dirs: list[Path]) -> tuple[str | None, str]
 def read_manifest(folder: Path) -> dict[str, Any]:
     """A guide pack's optional manifest, read with the same safe parser as guides."""
     from ..guides.diagnostics import Reporter
-    from ..guides.yamlsrc import YMap, YScalar, parse
+    from ..guides.yamlsrc import parse
+    from ..guides.yvalues import YMap, YScalar
 
     path = folder / "selfhelp.yaml"
     try:

@@ -25,7 +25,8 @@ from .model import (
     guide_spec,
 )
 from .spec import Rec
-from .yamlsrc import KIND_NAMES, YMap, kind_of, parse
+from .yamlsrc import parse
+from .yvalues import KIND_NAMES, YMap, kind_of
 
 
 @record

@@ -17,7 +17,7 @@ from ..i18n import N_, _, ngettext, translate
 from ..record import field, record
 from .diagnostics import Pos, Reporter, closest, did_you_mean, suggestion
 from .text import clean_text
-from .yamlsrc import KIND_NAMES, YMap, YScalar, YSeq, YValue, kind_of
+from .yvalues import KIND_NAMES, YMap, YScalar, YSeq, YValue, kind_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

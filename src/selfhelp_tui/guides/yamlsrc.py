@@ -13,9 +13,9 @@ import codecs
 
 import yaml
 
-from ..i18n import N_, _, ngettext
-from ..record import field, record
+from ..i18n import _, ngettext
 from .diagnostics import Diagnostic, Pos, Reporter, Severity
+from .yvalues import YMap, YScalar, YSeq, YValue
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,50 +42,6 @@ _SCALAR_TAGS = {
     _TAG + "null": "null",
     _TAG + "timestamp": "timestamp",
 }
-
-
-@record(slots=True)
-class YScalar:
-    pos: Pos
-    value: Any
-    kind: str  # str | int | float | bool | null | timestamp
-    raw: str
-
-
-@record(slots=True)
-class YSeq:
-    pos: Pos
-    items: list[YValue]
-
-
-@record(slots=True)
-class YMap:
-    pos: Pos
-    items: dict[str, YValue]
-    key_pos: dict[str, Pos] = field(default_factory=dict)
-
-
-YValue = YScalar | YSeq | YMap
-
-#: What a value of each kind is called in messages: English msgids, to be looked up
-#: with `i18n.translate()` when a message is made (this is built at import time).
-KIND_NAMES = {
-    "str": N_("a string"),
-    "int": N_("an integer"),
-    "float": N_("a number"),
-    "bool": N_("a boolean"),
-    "null": N_("nothing (null)"),
-    "timestamp": N_("a date"),
-    "tagged": N_("a tagged value"),
-    "seq": N_("a list"),
-    "map": N_("a mapping"),
-}
-
-
-def kind_of(value: YValue) -> str:
-    if isinstance(value, YScalar):
-        return value.kind
-    return "seq" if isinstance(value, YSeq) else "map"
 
 
 _tuple_new = tuple.__new__
