@@ -200,3 +200,71 @@ def test_a_warm_start_shows_failures_and_reads_the_other_entries_only_when_asked
     ]
     assert warm.diagnostics() == cold.diagnostics()
     assert [r.path.name for r in warm.failures] == ["broken.yaml"]
+
+
+@pytest.fixture
+def opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The guide files read to open a guide (not the ones the library lists)."""
+    from selfhelp_tui.guides import loader
+
+    seen: list[str] = []
+    real = loader.load_guide
+
+    def counting(path: Path, origin: str = ""):  # type: ignore[no-untyped-def]
+        seen.append(Path(path).name)
+        return real(path, origin)
+
+    monkeypatch.setattr(loader, "load_guide", counting)
+    return seen
+
+
+def _open(folder: Path, cache: Path, opens: list[str], lang: str | None = None):  # type: ignore[no-untyped-def]
+    """Opens printer from a library just read; the files read to open it."""
+    lib = _load(folder, cache, lang)
+    opens.clear()  # reading the list (cold) reads guides too
+    return lib.get("printer"), list(opens)
+
+
+def test_a_guide_opened_before_is_opened_again_without_reading_it(tmp_path: Path, opens) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path), tmp_path / "cache" / "library.pickle"
+    first, read = _open(folder, cache, opens)
+    assert read == ["printer.yaml"]
+    again, read = _open(folder, cache, opens)
+    assert read == []  # from the cache, as it was opened
+    assert again == first and again is not first
+    assert (cache.parent / "opened" / "printer.pickle").is_file()
+
+
+def test_an_opened_guide_is_read_again_when_its_file_changes(tmp_path: Path, opens) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path), tmp_path / "cache" / "library.pickle"
+    _open(folder, cache, opens)
+    printer = folder / "printer.yaml"
+    printer.write_text(
+        printer.read_text().replace('title: "The printer does not print"', 'title: "Silent"')
+    )
+    _touch_later(printer)
+    guide, read = _open(folder, cache, opens)
+    assert read == ["printer.yaml"] and guide.title == "Silent"
+
+
+def test_an_opened_guide_follows_its_translation_and_the_language(tmp_path: Path, opens) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path, I18N, "printer.*"), tmp_path / "cache" / "library.pickle"
+    english, _read = _open(folder, cache, opens)
+    norwegian, read = _open(folder, cache, opens, "nb")
+    assert read == ["printer.yaml"]  # not the English one from the cache
+    assert norwegian.title != english.title
+    assert _open(folder, cache, opens, "nb") == (norwegian, [])
+    po = folder / "printer.nb.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace(f'msgstr "{norwegian.title}"', 'msgstr "Stille"'), encoding="utf-8")
+    _touch_later(po)
+    guide, read = _open(folder, cache, opens, "nb")
+    assert read == ["printer.yaml"] and guide.title == "Stille"
+
+
+def test_a_damaged_opened_guide_is_read_again(tmp_path: Path, opens) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path), tmp_path / "cache" / "library.pickle"
+    first, _read = _open(folder, cache, opens)
+    (cache.parent / "opened" / "printer.pickle").write_bytes(b"\x80\x05garbage")
+    assert _open(folder, cache, opens) == (first, ["printer.yaml"])
+    assert _open(folder, cache, opens) == (first, [])  # written again, whole

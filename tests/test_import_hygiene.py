@@ -86,11 +86,15 @@ NEVER_ON_THE_PLAIN_PATH = {
     "selfhelp_tui.cli.cmd_validate",
     "selfhelp_tui.cli.cmd_feedback",
 }
-#: A guide without checks needs no probe registry (~1.4 ms).
+#: A guide without checks needs no probe registry (~1.4 ms); a guide opened before
+#: comes from the cache, neither read as YAML nor checked again.
 NOT_ON_THE_WARM_PLAIN_PATH = NEVER_ON_THE_PLAIN_PATH | {
     "shutil",
     "selfhelp_tui.guides.translate",
     "selfhelp_tui.probes",
+    "yaml",
+    "selfhelp_tui.guides.yamlsrc",
+    "selfhelp_tui.guides.loader",
 }
 
 

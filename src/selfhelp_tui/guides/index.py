@@ -29,6 +29,14 @@ if TYPE_CHECKING:
 #: the model, so that reading the library's cache needs no part of the model).
 GUIDE_LINK_PREFIX = "guide:"
 
+#: A guide's translation is the file beside it named GUIDE.LANG.po.
+PO_SUFFIX = ".po"
+
+
+def translation_path(guide_path: Path, lang: str) -> Path:
+    """`guides/disk-full.yaml` -> `guides/disk-full.nb.po`."""
+    return guide_path.with_name(f"{guide_path.stem}.{lang}{PO_SUFFIX}")
+
 
 #: A card's fields and their defaults (see `GuideInfo`).
 _CARD_FIELDS = (

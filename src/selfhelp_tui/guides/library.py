@@ -5,8 +5,9 @@ Folders are read in order (bundled, the user's folder, SELFHELP_GUIDES, then
 never stops the others: it is kept in `failures` with its diagnostics.
 
 The library holds a card per guide (guides/index.py), not its nodes: a guide is
-read again, checked and translated when it is opened (`get`), so memory does not
-grow with the library and an opened guide is never stale.
+read, checked and translated when it is opened (`get`), or taken as it was last
+opened when its file and translation have not changed since (guides/cache.py), so
+memory does not grow with the library and an opened guide is never stale.
 """
 
 from __future__ import annotations
@@ -21,15 +22,24 @@ from ..i18n import _, current_language, use_language
 from ..record import field, record
 from .cache import identity_of, stat_identity
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean, display_path
-from .index import GUIDE_LINK_PREFIX, FileEntry, GuideInfo, GuideLinks, Place, closure
+from .index import (
+    GUIDE_LINK_PREFIX,
+    PO_SUFFIX,
+    FileEntry,
+    GuideInfo,
+    GuideLinks,
+    Place,
+    closure,
+    translation_path,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from .cache import OpenedCache
     from .loader import LoadResult
     from .model import Guide
 
 GUIDE_SUFFIXES = (".yaml", ".yml")
-PO_SUFFIX = ".po"
 #: Files in a guide folder that are not guides (the pack manifest).
 RESERVED_NAMES = {"selfhelp.yaml", "selfhelp.yml"}
 
@@ -101,6 +111,8 @@ class Library:
     #: start shows cards and failures only; unpickling all 2,000 entries took 10 ms.
     _saved_results: bytes | None = field(default=None, repr=False, compare=False)
     _saved_failures: list[FileEntry] = field(default_factory=list, repr=False, compare=False)
+    #: Guides as last opened, when the library has a cache (guides/cache.py).
+    opened_cache: OpenedCache | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, guides: Iterable[Guide]) -> Library:
@@ -151,8 +163,15 @@ class Library:
         if guide is not None:
             return guide
         info = self.infos.get(guide_id)
-        if info is None or info.path is None:
+        if info is None or info.path is None or info.file is None:
             return None
+        cache, key = self.opened_cache, None
+        if cache is not None:
+            key = cache.key(info.file, info.origin, self.lang)  # before the file is read
+            guide = cache.get(guide_id, key)
+            if guide is not None:
+                self.opened[guide_id] = guide
+                return guide
         from .loader import load_guide
 
         result = load_guide(info.path, info.origin)
@@ -165,6 +184,8 @@ class Library:
 
             guide = localize(guide, self.lang)
         self.opened[guide_id] = guide
+        if cache is not None and key is not None:
+            cache.put(guide_id, key, guide)
         return guide
 
     def sorted_guides(self) -> list[GuideInfo]:
@@ -262,6 +283,9 @@ def _identify(scan: Scan, name: str) -> None:
         scan.identities[name] = identity
 
 
+#: Where, beside the library cache, guides are kept as last opened.
+OPENED_FOLDER = "opened"
+
 #: Below this many files, worker processes cost more than they save.
 PARALLEL_MIN_FILES = 64
 
@@ -274,8 +298,6 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     identity = identity_of(path)  # before reading: a later change is then seen
     translation = None
     if mode.lang is not None:
-        from .translate import translation_path
-
         translation = identity_of(translation_path(path, mode.lang))
     result = load_guide(path, origin)
     diagnostics = result.diagnostics
@@ -368,9 +390,10 @@ def load_library(
             jobs = [(Path(name), origin) for name, origin in names]
             _fill(lib, read_entries(jobs, mode, workers), sources_of, override)
             return lib
-        from .cache import LibraryCache
+        from .cache import LibraryCache, OpenedCache
 
         store = LibraryCache(cache, mode, override)
+        lib.opened_cache = OpenedCache(cache.parent / OPENED_FOLDER, store.key)
         identities = {k: v for _source, scan in scans for k, v in scan.identities.items()}
         # Every file and translation as it is now: when none changed, the library
         # is the one saved last time, checks across guides included.
@@ -383,8 +406,6 @@ def load_library(
             """As `read_entry` takes it: the file's, and its translation's."""
             translation = None
             if mode.lang is not None:
-                from .translate import translation_path
-
                 translation = identities.get(str(translation_path(path, mode.lang)))
             return identities.get(str(path)), translation
 

@@ -30,12 +30,12 @@ from ..i18n.po import PoEntry, PoError, PoFile, format_po, parse_po
 from ..i18n.pseudo import pseudo
 from ..record import record, replace
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
+from .index import PO_SUFFIX, translation_path
 from .loader import display_path
 from .model import TUTORIAL_END, Guide, Localization, Node
 from .text import code_spans
 
 HASH_NOTE = "source-hash"
-PO_SUFFIX = ".po"
 _LANG_PART = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)?$")
 
 #: The states of a translated string.
@@ -84,11 +84,6 @@ def source_strings(guide: Guide) -> list[SourceString]:
 
 
 # --- files ------------------------------------------------------------------
-
-
-def translation_path(guide_path: Path, lang: str) -> Path:
-    """`guides/disk-full.yaml` -> `guides/disk-full.nb.po`."""
-    return guide_path.with_name(f"{guide_path.stem}.{lang}{PO_SUFFIX}")
 
 
 def split_translation_name(path: Path) -> tuple[str, str] | None:
