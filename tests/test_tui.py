@@ -19,6 +19,8 @@ async def test_home_lists_guides_and_enter_opens_one() -> None:
         await pilot.press("enter")
         assert screen_name(app) == "WalkScreen"
         assert app.screen.walk.root.id == "printer"
+        # Home is the app's first screen itself, the walk one pushed over it.
+        assert [type(s).__name__ for s in app.screen_stack] == ["HomeScreen", "WalkScreen"]
 
 
 async def test_walk_a_guide_to_its_outcome_with_digits_and_arrows() -> None:

@@ -92,14 +92,20 @@ class SelfhelpApp(App[int]):
             self.theme = self.prefs.theme
         localize_bindings(self)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
+        """The home screen is the app's first screen itself, not one pushed over an
+        empty default: one screen less to make, lay out and take down."""
         from .screens.home import HomeScreen
 
+        home = HomeScreen(self.library, self.prefs.recent())
+        localize_bindings(home)  # before the screen-change signal is listened to
+        return home
+
+    def on_mount(self) -> None:
         # Every screen's key descriptions are translated as it is shown.
         self.screen_change_signal.subscribe(self, localize_bindings, immediate=True)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
-        self.push_screen(HomeScreen(self.library, self.prefs.recent()))
         if self.notice:
             self.notify(self.notice, timeout=12)
         offer = self.resume_offer
