@@ -115,6 +115,13 @@ def test_a_mutable_default_is_refused() -> None:
             items: list[int] = []  # noqa: RUF012
 
 
+def test_a_field_name_that_is_not_an_identifier_is_refused() -> None:
+    """`__init__` is compiled from the names: only identifiers may reach it."""
+    for name in ("a b", "x=1):\n import os\n def f(", "class"):
+        with pytest.raises(TypeError, match="not an identifier"):
+            record(type("Odd", (), {"__annotations__": {name: "int"}}))
+
+
 def test_slotted_records_have_no_dict_and_survive_pickle_and_copy() -> None:
     s = Slotted(1, (2, 3))
     assert not hasattr(s, "__dict__")

@@ -19,6 +19,7 @@ The Textual frontend keeps `dataclasses`: Textual imports it anyway.
 
 from __future__ import annotations
 
+import keyword
 from operator import attrgetter
 
 TYPE_CHECKING = False
@@ -114,6 +115,8 @@ def _init_source(cls: type, specs: list[Field], frozen: bool) -> tuple[str, dict
     seen_default = False
     for f in specs:
         name = f.name
+        if not name.isidentifier() or keyword.iskeyword(name):  # text for exec: names only
+            raise TypeError(f"field name {name!r} is not an identifier")
         if f.default_factory is not MISSING:
             env[f"_f_{name}"] = f.default_factory
             params.append(f"{name}=_MISSING")
@@ -185,7 +188,9 @@ def _process(cls: type, frozen: bool, slots: bool) -> type:
     found = _collect(cls)
     specs = list(found.values())
     text, env = _init_source(cls, specs, frozen)
-    exec(text, env)  # our own generated text, as dataclasses does
+    # The only exec in selfhelp: text made above from the field names written in our
+    # own classes (checked to be identifiers), as dataclasses does. No guide reaches it.
+    exec(text, env)
     generated = {"__init__": env["__init__"], **_methods(specs)}
     own = cls.__dict__
     # A method the class writes itself stays, as with dataclasses.
