@@ -184,10 +184,10 @@ class OpenedCache:
         return None
 
     def put(self, guide_id: str, key: tuple[object, ...], guide: Guide) -> None:
-        from ..config import write_atomic
+        from ..config import write_cache_file
 
         if key[4] is None:  # the file could not be looked at: nothing to key it by
             return
         with contextlib.suppress(Exception):  # a cache we cannot write is no cache
             data = pickle.dumps((key, pickle.dumps(guide, protocol=5)), protocol=5)
-            write_atomic(self._path(guide_id), data)
+            write_cache_file(self._path(guide_id), data)

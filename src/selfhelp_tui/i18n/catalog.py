@@ -137,14 +137,10 @@ def load_compiled(code: str, cache: Path | None) -> Compiled:
                 return saved[1], saved[2]
     compiled = compile_po(load_po(path))
     if kept is not None:
-        part = kept.with_name(f"{kept.name}.{os.getpid()}.part")
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            part.write_bytes(marshal.dumps((stamp, *compiled)))
-            os.replace(part, kept)
-        except (OSError, ValueError):  # a cache we cannot write is no cache
-            with contextlib.suppress(OSError):
-                part.unlink()
+        from ..config import write_cache_file
+
+        with contextlib.suppress(OSError, ValueError):  # a cache we cannot write is none
+            write_cache_file(kept, marshal.dumps((stamp, *compiled)))
     return compiled
 
 
