@@ -137,10 +137,6 @@ class Library:
             self._results = pickle.loads(saved) if saved else []
         return self._results
 
-    @results.setter
-    def results(self, entries: list[FileEntry]) -> None:
-        self._results, self._saved_results = entries, None
-
     def keep_saved_results(self, blob: bytes, failures: list[FileEntry]) -> None:
         """Entries as the cache saved them: unpickled only when asked for."""
         self._results, self._saved_results, self._saved_failures = None, blob, failures
@@ -163,7 +159,7 @@ class Library:
         if guide is not None:
             return guide
         info = self.infos.get(guide_id)
-        if info is None or info.path is None or info.file is None:
+        if info is None or info.file is None:
             return None
         cache, key = self.opened_cache, None
         if cache is not None:
