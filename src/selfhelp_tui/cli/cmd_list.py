@@ -7,6 +7,7 @@ import json
 import sys
 
 from ..i18n import _, ngettext
+from ..sanitize import safe_console
 from ..texts import kind_title
 from .context import Context
 
@@ -30,11 +31,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         }
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=False)
+    console = safe_console(highlight=False, soft_wrap=False)
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     for col in (_("id"), _("kind"), _("title"), _("source")):
         table.add_column(col, overflow="fold")
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         table.add_row(Text(g.id), Text(kind_title(g.kind)), Text(g.title), Text(g.origin))
     console.print(table)
     if lib.failures:
-        err = Console(stderr=True, highlight=False)
+        err = safe_console(stderr=True, highlight=False)
         n = len(lib.failures)
         err.print(
             Text(

@@ -31,10 +31,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not hits:
         print(_("No guide matches; try other words, or `selfhelp list`."))
         return 1
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False)
+    from ..sanitize import safe_console
+
+    console = safe_console(highlight=False)
     for h in hits:
         line = Text(f"{h.guide.id:<28} ")
         line.append_text(highlight(h.guide.title, h.matched))
