@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         from ..resume import load_saved
 
         startup.started()  # a line-by-line session from here
-        notices: list[str] = []
+        notices: list[str] = ctx.start_notices()
         saved = load_saved(ctx.dirs, notices)
         for notice in notices:
             print(notice, file=sys.stderr)
@@ -118,7 +118,7 @@ def start_tui(
     from ..tui.app import AppPrefs, ResumeOffer, SelfhelpApp
 
     offer = None
-    notices = [n for n in (ctx.first_run_notice(),) if n]
+    notices = [n for n in (ctx.first_run_notice(), *ctx.start_notices()) if n]
     if resume:
         saved = load_saved(ctx.dirs, notices)
         offer = ResumeOffer(saved, resume_now, lambda: clear_saved(ctx.dirs))

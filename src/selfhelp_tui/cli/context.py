@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..engine.session import SessionObserver
     from ..guides.library import Library, Source
     from ..guides.model import Guide
+    from ..trust import Verdict
 
 
 def add_common_options(parser: argparse.ArgumentParser, lang: bool = True) -> None:
@@ -166,23 +167,26 @@ class Context:
         ).format(path=db_path(self.dirs))
 
     # --- technicians: trust and reports ---------------------------------------
-    def trusted(self, guide: Guide) -> bool:
+    def trusted(self, guide: Guide) -> Verdict:
         """Whether a guide may offer to run commands: the guides shipped with the
-        product, and folders the user listed under `trusted_folders` in the config."""
-        if guide.origin == "bundled":
-            return True
-        from pathlib import Path
+        product, and guides in folders the user listed under `trusted_folders` in
+        the config that no one else can change (trust.py). A falsy verdict may say
+        why (`reason`)."""
+        from ..trust import Verdict, configured_folders, guide_verdict
 
+        if guide.origin == "bundled":
+            return Verdict(True)
         from ..config import load_config
 
-        folders = load_config(self.dirs).get("trusted_folders") or []
-        if guide.path is None or not isinstance(folders, list):
-            return False
-        here = guide.path.resolve()
-        for folder in folders:
-            if isinstance(folder, str) and here.is_relative_to(Path(folder).expanduser().resolve()):
-                return True
-        return False
+        folders, _problems = configured_folders(load_config(self.dirs))
+        return guide_verdict(guide.path, folders)
+
+    def start_notices(self) -> list[str]:
+        """What is wrong with the config, said once as the app or a walk starts."""
+        from ..config import load_config
+        from ..trust import folder_notices
+
+        return folder_notices(load_config(self.dirs))
 
     def save_report(self, session, path: str | None = None, fmt: str = "markdown") -> str:  # type: ignore[no-untyped-def]
         """Write the session report (atomically) and return where it went: `path`,
