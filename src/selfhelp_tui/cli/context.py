@@ -102,11 +102,14 @@ class Context:
     def library(self) -> Library:
         """The library as the reader sees it: each guide in the reader's language
         where it is translated (guides/translate.py)."""
+        from ..config import load_config, override_bundled
         from ..guides.cache import CACHE_NAME
         from ..guides.library import LoadMode, load_library
 
+        allowed, _problems = override_bundled(load_config(self.dirs))
         lib = load_library(
             self.sources(),
+            override_bundled=allowed,
             workers=os.cpu_count() or 1,
             cache=self.dirs.cache / CACHE_NAME,
             mode=LoadMode(lang=self.lang, warnings=False),
@@ -183,10 +186,11 @@ class Context:
 
     def start_notices(self) -> list[str]:
         """What is wrong with the config, said once as the app or a walk starts."""
-        from ..config import load_config
+        from ..config import load_config, override_bundled
         from ..trust import folder_notices
 
-        return folder_notices(load_config(self.dirs))
+        config = load_config(self.dirs)
+        return folder_notices(config) + override_bundled(config)[1]
 
     def save_report(self, session, path: str | None = None, fmt: str = "markdown") -> str:  # type: ignore[no-untyped-def]
         """Write the session report (atomically) and return where it went: `path`,
