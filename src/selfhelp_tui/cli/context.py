@@ -150,19 +150,21 @@ class Context:
 
         return Store(db_path(self.dirs))
 
-    def first_run_notice(self) -> str | None:
-        """One line, once per data folder, saying what is recorded, where, and how to
-        turn it off. None when it was shown already or feedback is off."""
+    def first_run_notice(self, once: bool = True) -> str | None:
+        """One line, once per data folder (every time without `once`: each web
+        visitor), saying what is recorded, where, and how to turn it off. None when
+        it was shown already or feedback is off."""
         from ..feedback.settings import db_path
 
         marker = self.dirs.data / ".feedback-notice-shown"
-        if not self.feedback_enabled or marker.exists():
+        if not self.feedback_enabled or (once and marker.exists()):
             return None
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
-        except OSError:
-            pass
+        if once:
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError:
+                pass
         return _(
             "selfhelp keeps an anonymous note of how each guide ended (no names, no "
             "files, nothing typed) in {path}; nothing is sent unless you upload it. "
