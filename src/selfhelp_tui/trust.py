@@ -82,11 +82,11 @@ def _owner_ok(st: os.stat_result) -> bool:
     return st.st_uid in (0, os.geteuid())
 
 
-def _writable_by_others(st: os.stat_result) -> str | None:
+def _writable_by_others(path: Path, st: os.stat_result) -> str | None:
     if st.st_mode & stat.S_IWOTH:
-        return _("writable by every user")
+        return _("{path} is writable by every user").format(path=path)
     if st.st_mode & stat.S_IWGRP:
-        return _("writable by its group")
+        return _("{path} is writable by its group").format(path=path)
     return None
 
 
@@ -101,9 +101,9 @@ def path_problem(path: Path, *, above: bool = False) -> str | None:
         return _("{path} cannot be checked ({error})").format(path=path, error=exc.strerror)
     if not _owner_ok(st):
         return _("{path} belongs to another user (uid {uid})").format(path=path, uid=st.st_uid)
-    loose = _writable_by_others(st)
+    loose = _writable_by_others(path, st)
     if loose and not (above and stat.S_ISDIR(st.st_mode) and st.st_mode & stat.S_ISVTX):
-        return _("{path} is {how}").format(path=path, how=loose)
+        return loose
     return None
 
 
