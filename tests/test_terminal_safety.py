@@ -151,7 +151,7 @@ tests:
     (folder / "c-guide.nb.po").write_text("\n\n".join(entries) + "\n", encoding="utf-8")
     # File names: a broken guide (validate and list name it) and a good one.
     (folder / f"z{CLEAR}{TITLE}.yaml").write_text("format: 1\nid: [\n", encoding="utf-8")
-    (folder / f"y{CLIPBOARD}.yaml").write_text(
+    (folder / f"y{CLIPBOARD}{BIDI}{C1_CLEAR}.yaml").write_text(
         """format: 1
 id: named-badly
 kind: tutorial
