@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     elif args.format == "dot":
         sys.stdout.write(graph.to_dot(guide))
     else:
-        from rich.console import Console
+        from ..sanitize import safe_console
 
-        Console(highlight=False).print(graph.to_tree(guide))
+        safe_console(highlight=False).print(graph.to_tree(guide))
     return 0

@@ -301,11 +301,12 @@ def to_csv(report: Report, min_count: int) -> str:
 
 
 def print_tables(report: Report, min_count: int) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False)
+    from ..sanitize import safe_console
+
+    console = safe_console(highlight=False)
     table = Table(title=f"Outcomes by guide ({report.records} records)", title_justify="left")
     for col in ("guide", "ver", "sessions", "resolved", "unresolved", "escalated",
                 "completed", "abandoned", "median s", "rating"):  # fmt: skip
