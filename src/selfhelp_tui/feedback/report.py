@@ -286,18 +286,16 @@ class _Input:
         self.sha256 = ""
 
     def chunks(self) -> Iterator[Chunk]:
-        import gzip
         import hashlib
         import zlib
 
         digest = hashlib.sha256()
-        line = 1
+        line, rest = 1, b""
         with open(self.path, "rb") as raw:
-            hashed = _Hashing(raw, digest)
-            source: Any = gzip.GzipFile(fileobj=hashed) if self.path.suffix == ".gz" else hashed
-            rest = b""
+            gz = self.path.suffix == ".gz"
+            blocks = _gunzip(raw, digest, self) if gz else _plain(raw, digest)
             try:
-                while block := source.read(CHUNK_BYTES):
+                for block in blocks:
                     block = rest + block
                     cut = block.rfind(b"\n") + 1
                     if cut == 0:
@@ -306,21 +304,19 @@ class _Input:
                     rest = block[cut:]
                     yield Chunk(self.name, line, block[:cut])
                     line += block.count(b"\n", 0, cut)
-            except EOFError:
-                self.problem = _("{file}: the gzip data ends early (the file was cut short)")
-            except (gzip.BadGzipFile, zlib.error):
-                self.problem = _("{file}: not gzip data, or damaged gzip data")
+            except zlib.error:
+                self.problem = _("{file}: not gzip data, or damaged gzip data").format(
+                    file=self.name
+                )
             except OSError as exc:
                 self.problem = _("{file}: could not be read ({error})").format(
-                    file="{file}", error=exc.strerror or exc
+                    file=self.name, error=exc.strerror or exc
                 )
             if rest.strip():
                 yield Chunk(self.name, line, rest)
-            while hashed.read(CHUNK_BYTES):  # the whole file is hashed, even past a cut
-                pass
+            while block := raw.read(CHUNK_BYTES):  # the whole file is hashed, even past a cut
+                digest.update(block)
         self.sha256 = digest.hexdigest()
-        if self.problem:
-            self.problem = self.problem.format(file=self.name)
 
     def check_manifest(self, read: int) -> list[str]:
         """The file against `FILE.manifest.json` beside it, when there is one."""
@@ -350,19 +346,33 @@ class _Input:
         return out
 
 
-class _Hashing:
-    """A file object that hashes what is read through it."""
+def _plain(raw: Any, digest: Any) -> Iterator[bytes]:
+    while block := raw.read(CHUNK_BYTES):
+        digest.update(block)
+        yield block
 
-    def __init__(self, raw: Any, digest: Any) -> None:
-        self.raw, self.digest = raw, digest
 
-    def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
-        self.digest.update(data)
-        return data
+def _gunzip(raw: Any, digest: Any, source: _Input) -> Iterator[bytes]:
+    """Gzip data decompressed as it comes (every member of a multi-member file),
+    so a file cut short still gives everything before the cut; `source.problem`
+    says it was cut."""
+    import zlib
 
-    def readable(self) -> bool:
-        return True
+    member, fed = zlib.decompressobj(31), 0
+    while block := raw.read(CHUNK_BYTES // 4):
+        digest.update(block)
+        while block:
+            fed += len(block)
+            yield member.decompress(block)
+            if not member.eof:
+                break
+            block = member.unused_data
+            member, fed = zlib.decompressobj(31), 0
+    if fed and not member.eof:
+        yield member.flush()
+        source.problem = _("{file}: the gzip data ends early (the file was cut short)").format(
+            file=source.name
+        )
 
 
 def check_inputs(paths: Iterable[Any]) -> list[Path]:
