@@ -293,3 +293,17 @@ def test_the_kept_counts_always_match_the_records(tmp_path: Path) -> None:
         real = {s: (n, b) for s, n, b in db.execute(
             "SELECT state, count(*), sum(bytes) FROM records GROUP BY state")}  # fmt: skip
         assert {s: v for s, v in kept.items() if v != (0, 0)} == real
+
+
+def test_a_report_worker_that_dies_is_an_error_not_a_hang(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from selfhelp_tui.feedback import report as report_mod
+
+    path = tmp_path / "big.ndjson"
+    path.write_text("".join(json.dumps(fake_record(i)) + "\n" for i in range(3000)))
+    monkeypatch.setattr(report_mod, "CHUNK_BYTES", 10_000)
+    monkeypatch.setattr(report_mod, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(report_mod, "_worker", lambda chunks, results: os._exit(1))  # killed
+    with pytest.raises(report_mod.ReportInputError, match="worker process of the report stopped"):
+        report_mod.build_from_files([path], workers=2)

@@ -423,11 +423,11 @@ def build_from_files(paths: Iterable[Any], workers: int = 1) -> Report:
     try:
         for source in inputs:
             for chunk in source.chunks():
-                chunks.put(chunk)
+                _put(chunks, chunk, procs)
         for _worker_done in procs:
-            chunks.put(None)
+            _put(chunks, None, procs)
         for _worker_done in procs:
-            merge(report, results.get())
+            merge(report, _get(results, procs))
     finally:
         for proc in procs:
             proc.join(timeout=5)
@@ -435,6 +435,31 @@ def build_from_files(paths: Iterable[Any], workers: int = 1) -> Report:
                 proc.kill()
     _close(report, inputs)
     return report
+
+
+def _put(chunks: Any, item: Chunk | None, procs: list[Any]) -> None:
+    """Hand a chunk to the workers, never waiting forever: a worker that died
+    (killed, out of memory) loses its part, so the report is an error, not a hang."""
+    import queue
+
+    while True:
+        try:
+            chunks.put(item, timeout=1)
+            return
+        except queue.Full:
+            if not all(proc.is_alive() for proc in procs):
+                raise ReportInputError(_("a worker process of the report stopped")) from None
+
+
+def _get(results: Any, procs: list[Any]) -> Report:
+    import queue
+
+    while True:
+        try:
+            return results.get(timeout=1)  # type: ignore[no-any-return]
+        except queue.Empty:
+            if not any(proc.is_alive() for proc in procs):
+                raise ReportInputError(_("a worker process of the report stopped")) from None
 
 
 def _close(report: Report, inputs: list[_Input]) -> None:
