@@ -353,21 +353,22 @@ def _plain(raw: Any, digest: Any) -> Iterator[bytes]:
 
 
 def _gunzip(raw: Any, digest: Any, source: _Input) -> Iterator[bytes]:
-    """Gzip data decompressed as it comes (every member of a multi-member file),
-    so a file cut short still gives everything before the cut; `source.problem`
-    says it was cut."""
+    """Gzip data decompressed as it comes, at most CHUNK_BYTES at a time (every
+    member of a multi-member file), so a file cut short still gives everything
+    before the cut; `source.problem` says it was cut."""
     import zlib
 
     member, fed = zlib.decompressobj(31), 0
-    while block := raw.read(CHUNK_BYTES // 4):
+    while block := raw.read(CHUNK_BYTES // 16):
         digest.update(block)
+        fed += len(block)
         while block:
-            fed += len(block)
-            yield member.decompress(block)
-            if not member.eof:
-                break
-            block = member.unused_data
-            member, fed = zlib.decompressobj(31), 0
+            yield member.decompress(block, CHUNK_BYTES)
+            if member.eof:  # the next member starts in what is left
+                block, member, fed = member.unused_data, zlib.decompressobj(31), 0
+                fed = len(block)
+            else:
+                block = member.unconsumed_tail
     if fed and not member.eof:
         yield member.flush()
         source.problem = _("{file}: the gzip data ends early (the file was cut short)").format(
