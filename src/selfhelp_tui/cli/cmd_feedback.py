@@ -291,20 +291,29 @@ def _upload(args: argparse.Namespace, ctx: Context) -> int:
     return code
 
 
+def build_report(ctx: Context, files: list[str]):  # type: ignore[no-untyped-def]
+    """The report over export files, or over the local log; an exit code (the
+    error said) when a file cannot be read. StoreError passes through."""
+    from ..feedback import report
+
+    if not files:
+        return report.build(ctx.feedback_store.all_records())
+    import os
+
+    try:
+        return report.build_from_files(files, workers=os.cpu_count() or 1)
+    except report.ReportInputError as exc:
+        error(str(exc))
+        return 2
+
+
 def _report(args: argparse.Namespace, ctx: Context) -> int:
     from ..feedback import report
 
     min_count = args.min_count or report.DEFAULT_MIN_COUNT
-    if args.files:
-        import os
-
-        try:
-            built = report.build_from_files(args.files, workers=os.cpu_count() or 1)
-        except report.ReportInputError as exc:
-            error(str(exc))
-            return 2
-    else:
-        built = report.build(ctx.feedback_store.all_records())
+    built = build_report(ctx, args.files)
+    if isinstance(built, int):
+        return built
     if args.format == "json":
         print(report.to_json(built, min_count))
     elif args.format == "csv":
