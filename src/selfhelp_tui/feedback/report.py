@@ -309,7 +309,7 @@ class _Input:
                     file=self.name
                 )
             except OSError as exc:
-                self.problem = _("{file}: could not be read ({error})").format(
+                self.problem = _("{file}: cannot be read ({error})").format(
                     file=self.name, error=exc.strerror or exc
                 )
             if rest.strip():

@@ -34,6 +34,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 
+from ..i18n import _
 from ..record import field, record
 from .record import record_problem
 from .store import EVERY, Route, Store, StoreError
@@ -260,10 +261,10 @@ class Uploader:
                 # Delivered, but the log cannot say so: stop here, or the same
                 # batch would go out again and again. Receivers drop the repeat
                 # by record_id at the next upload.
-                result.stopped = (
-                    f"the log could not be updated ({exc}); records sent in this batch "
+                result.stopped = _(
+                    "the log could not be updated ({reason}); the records of this batch "
                     "go again at the next upload"
-                )
+                ).format(reason=exc)
             if self.progress:
                 self.progress(result.delivered + result.rejected, total)
         result.pending = self.store.count_pending(self.route)
