@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..i18n import _
-from .context import Context, error
+from .context import Context, error, min_count_arg
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -52,16 +52,6 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         help=_("also write a page with each guide's tree coloured by where readers stop"),
     )
     p.set_defaults(func=run)
-
-
-def min_count_arg(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(_("K is a whole number of at least 1"))
-    return value
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:

@@ -7,12 +7,10 @@ import argparse
 import sys
 
 from ..i18n import _
-from .context import Context, error, guide_from_arg
+from .context import Context, error, guide_from_arg, min_count_arg
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    from .cmd_feedback import min_count_arg
-
     p = sub.add_parser("graph", parents=[common], help=_("draw a guide's tree"))
     p.add_argument("guide", metavar="GUIDE", help=_("a guide id or a guide file"))
     p.add_argument("--format", choices=("text", "mermaid", "dot"), default="text")

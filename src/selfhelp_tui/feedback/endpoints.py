@@ -34,17 +34,18 @@ ALLOW_KEY = "feedback_folders"
 
 def source_tag(origin: str) -> str | None:
     """The local tag of a guide's folder, from the guide's `origin` (None for
-    guides made in memory)."""
+    guides made in memory): a 64-bit FNV-1a hash of the folder's full path, which
+    tells folders apart without keeping the path (computed at the end of every walk,
+    so without importing hashlib)."""
     if origin in ("bundled", "user"):
         return origin
     if not origin:
         return None
-    import hashlib
-
-    folder = Path(origin).expanduser().resolve()
-    return (
-        "folder:" + hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    )
+    folder = str(Path(origin).expanduser().resolve()).encode("utf-8", "surrogateescape")
+    value = 0xCBF29CE484222325
+    for byte in folder:
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"folder:{value:016x}"
 
 
 @record(frozen=True)
