@@ -31,7 +31,7 @@ class FeedbackRecorder:
         self.store.put(make_record(session, session.record_id), source=tag)
 
     def drain_notices(self) -> list[str]:
-        """What the user should be told once (a log moved aside, a dropped record);
+        """What the user should be told once (a damaged log salvaged, a dropped record);
         frontends show these after a walk ends."""
         notices, self.store.notices[:] = list(self.store.notices), []
         return notices
