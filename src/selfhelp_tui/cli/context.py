@@ -227,6 +227,17 @@ def guide_from_arg(ctx: Context, arg: str) -> Guide | None:
     return guide.localization.source if guide and guide.localization else guide
 
 
+def min_count_arg(text: str) -> int:
+    """`--min-count K` (feedback report, graph --feedback): K of k-anonymity."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("K is a whole number of at least 1"))
+    return value
+
+
 def error(message: str) -> None:
     print(_("selfhelp: error: {message}").format(message=message), file=sys.stderr)
 
