@@ -137,7 +137,10 @@ TRANSLATED = sorted({p.name.split(".")[0] for p in BUNDLED.glob("*.*.po")} - AWA
 
 
 def test_translated_bundled_guides_are_fully_translated(cli_env) -> None:  # type: ignore[no-untyped-def]
-    assert {"getting-started", "disk-full"} <= set(TRANSLATED)
+    # Never vacuous: the tutorial every reader starts with is always translated, and
+    # a guide waiting for its translators still has its translation files.
+    assert "getting-started" in TRANSLATED
+    assert all(any(BUNDLED.glob(f"{guide}.*.po")) for guide in AWAITING_TRANSLATION)
     # The whole folder, so links between guides resolve.
     proc = run(
         "validate", "--format", "json", "--lang", "nb,hu,es,ru,ca", str(BUNDLED), env=cli_env
