@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from .conftest import BAD, BUNDLED, LIBRARY, selfhelp_cmd
+from .conftest import AWAITING_TRANSLATION, BAD, BUNDLED, LIBRARY, selfhelp_cmd
 
 
 def run(*args: str, env: dict[str, str], input: str | None = None, cwd: Path | None = None):  # type: ignore[no-untyped-def]
@@ -41,12 +41,18 @@ def test_validate_good_library_exits_0(cli_env) -> None:  # type: ignore[no-unty
 
 
 def test_validate_bundled_guides_exits_0(cli_env) -> None:  # type: ignore[no-untyped-def]
-    """No error and no warning but `run-probe`, the reminder every `run` check gets
-    (bundled guides are trusted; the reader still agrees to each command)."""
     proc = run("validate", str(BUNDLED), "--format", "json", env=cli_env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert " 0 errors, " in proc.stderr
-    assert {d["code"] for d in json.loads(proc.stdout)} <= {"run-probe"}
+    assert ": 0 errors, " in proc.stderr
+
+    def expected(d: dict[str, object]) -> bool:
+        # Every `run` check is flagged by design (docs/diagnostics.md); a guide
+        # rewritten since its translation waits for the translators.
+        awaiting = Path(str(d["file"])).name.split(".")[0] in AWAITING_TRANSLATION
+        return d["code"] == "run-probe" or (awaiting and str(d["code"]).startswith("translation-"))
+
+    unexpected = [d for d in json.loads(proc.stdout) if not expected(d)]
+    assert unexpected == []
 
 
 def test_validate_usage_error_exits_2(cli_env) -> None:  # type: ignore[no-untyped-def]

@@ -3,12 +3,13 @@ runs it: a subprocess with its own environment."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import BAD, BUNDLED, I18N, selfhelp_cmd
+from .conftest import AWAITING_TRANSLATION, BAD, BUNDLED, I18N, selfhelp_cmd
 
 
 def run(
@@ -130,14 +131,27 @@ def test_the_plain_picker_names_the_language_of_untranslated_guides(cli_env) -> 
     assert "   2) First steps (English)  [first-steps]" in proc.stdout
 
 
-TRANSLATED = ("getting-started", "disk-full", "ssh-connection")
+#: The bundled guides with translation files, but for those whose rewrite the
+#: translators have not caught up with yet.
+TRANSLATED = sorted({p.name.split(".")[0] for p in BUNDLED.glob("*.*.po")} - AWAITING_TRANSLATION)
 
 
-def test_three_bundled_guides_are_fully_translated(cli_env) -> None:  # type: ignore[no-untyped-def]
-    paths = [str(BUNDLED / f"{guide}.yaml") for guide in TRANSLATED]
-    proc = run("validate", "--strict", "--lang", "nb,hu,es,ru,ca", *paths, env=cli_env)
+def test_translated_bundled_guides_are_fully_translated(cli_env) -> None:  # type: ignore[no-untyped-def]
+    # Never vacuous: the tutorial every reader starts with is always translated, and
+    # a guide waiting for its translators still has its translation files.
+    assert "getting-started" in TRANSLATED
+    assert all(any(BUNDLED.glob(f"{guide}.*.po")) for guide in AWAITING_TRANSLATION)
+    # The whole folder, so links between guides resolve.
+    proc = run(
+        "validate", "--format", "json", "--lang", "nb,hu,es,ru,ca", str(BUNDLED), env=cli_env
+    )
     assert proc.returncode == 0, proc.stdout
-    assert proc.stdout == ""
+    problems = [
+        d
+        for d in json.loads(proc.stdout)
+        if Path(d["file"]).name.split(".")[0] in TRANSLATED and d["code"] != "run-probe"
+    ]
+    assert problems == []
 
 
 def test_lang_nb_shows_a_bundled_guide_in_bokmal(cli_env) -> None:  # type: ignore[no-untyped-def]
