@@ -40,10 +40,25 @@ def test_validate_good_library_exits_0(cli_env) -> None:  # type: ignore[no-unty
     assert proc.stdout == ""
 
 
+#: Bundled guides whose source was rewritten and whose translations wait for the
+#: translators (issue 16 section 4): their .po files may have untranslated or fuzzy
+#: entries, never anything else.
+AWAITING_TRANSLATION = {"disk-full"}
+
+
 def test_validate_bundled_guides_exits_0(cli_env) -> None:  # type: ignore[no-untyped-def]
-    proc = run("validate", str(BUNDLED), "--strict", env=cli_env)
+    proc = run("validate", str(BUNDLED), "--format", "json", env=cli_env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "0 errors, 0 warnings" in proc.stderr
+    found = json.loads(proc.stdout)
+    assert [d for d in found if d["severity"] == "error"] == []
+    # A guide warns only about the commands it runs (every `run` check does).
+    guides = [d for d in found if d["file"].endswith(".yaml")]
+    assert {d["code"] for d in guides} <= {"run-probe"}, guides
+    assert all(d["file"].endswith(".yaml") or d["file"].endswith(".po") for d in found)
+    translations = [d for d in found if d["file"].endswith(".po")]
+    pending = {Path(d["file"]).name.split(".")[0] for d in translations}
+    assert pending <= AWAITING_TRANSLATION, translations
+    assert {d["code"] for d in translations} <= {"translation-missing", "translation-stale"}
 
 
 def test_validate_usage_error_exits_2(cli_env) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from .conftest import BAD, BUNDLED, I18N, selfhelp_cmd
 
@@ -130,14 +131,26 @@ def test_the_plain_picker_names_the_language_of_untranslated_guides(cli_env) -> 
     assert "   2) First steps (English)  [first-steps]" in proc.stdout
 
 
-TRANSLATED = ("getting-started", "disk-full", "ssh-connection")
+TRANSLATED = ("getting-started", "ssh-connection")
+#: Rewritten since their translation (issue 16): the translators are at work.
+BEING_TRANSLATED = ("disk-full",)
 
 
-def test_three_bundled_guides_are_fully_translated(cli_env) -> None:  # type: ignore[no-untyped-def]
+def test_bundled_translations_are_complete_or_only_behind(cli_env) -> None:  # type: ignore[no-untyped-def]
     paths = [str(BUNDLED / f"{guide}.yaml") for guide in TRANSLATED]
     proc = run("validate", "--strict", "--lang", "nb,hu,es,ru,ca", *paths, env=cli_env)
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout == ""
+    # A translation that is behind its source may lack entries, never hold wrong ones
+    # (a node or string the guide no longer has): `i18n extract` keeps it in step.
+    for guide in BEING_TRANSLATED:
+        # The whole folder, so that its links to other guides resolve.
+        proc = run("validate", "--lang", "nb,hu,es,ru,ca", str(BUNDLED), env=cli_env)
+        assert proc.returncode == 0, proc.stdout
+        ours = [line for line in proc.stdout.splitlines() if f"/{guide}." in line.split(":")[0]]
+        assert any(".po:" in line for line in ours)  # it is behind, and says so
+        codes = {line.rsplit("[", 1)[-1].rstrip("]") for line in ours}
+        assert codes <= {"translation-missing", "translation-stale", "run-probe"}, ours
 
 
 def test_lang_nb_shows_a_bundled_guide_in_bokmal(cli_env) -> None:  # type: ignore[no-untyped-def]
@@ -158,11 +171,14 @@ def test_writers_tools_work_on_the_source_not_the_readers_translation(cli_env) -
     env = {**cli_env, "LANG": "nb_NO.UTF-8"}
     graph = run("graph", "disk-full", env=env)
     assert graph.returncode == 0, graph.stderr
-    assert "Yes, one is at 100% (or nearly)" in graph.stdout
-    assert "Ja, ett er på 100 %" not in graph.stdout
-    tests = run("test", str(BUNDLED / "disk-full.yaml"), env=env)  # labels in answers
+    assert "Yes, large deleted files are still open" in graph.stdout
+    assert "Ja, store slettede filer er fortsatt åpne" not in graph.stdout
+    # Labels in answers; the guide it links to comes along so its links resolve.
+    linked = [BUNDLED / "disk-full.yaml", BUNDLED / "service-wont-start.yaml"]
+    tests = run("test", *map(str, linked), env=env)
     assert tests.returncode == 0, tests.stdout
-    assert tests.stdout.rstrip().endswith("13 bestått, 0 feilet")
+    count = sum(len(yaml.safe_load(p.read_text(encoding="utf-8"))["tests"]) for p in linked)
+    assert tests.stdout.rstrip().endswith(f"{count} bestått, 0 feilet")
 
 
 @pytest.mark.parametrize(

@@ -457,6 +457,18 @@ def test_disk_full_plain_over_a_pipe_measures_free_space_itself(cli_env, tmp_pat
     assert "abandoned" in text
 
 
+def test_plain_mode_keeps_inline_commands_exactly(cli_env) -> None:  # type: ignore[no-untyped-def]
+    """Plain mode drops emphasis markers, but never inside inline code: `*.gz` is a
+    pattern the reader types."""
+    done = subprocess.run(
+        [*selfhelp_cmd(), "run", "disk-full", "--fact", "os=linux", "--fact", "init=other",
+         "--answers", "fail,/var/log,ack,next,1"],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Old rotated files (`*.1`, `*.gz`, `*.old`) can be deleted." in done.stdout
+
+
 def trust(folder: Path, cli_env: dict[str, str]) -> None:
     """List `folder` under trusted_folders in the test's config file."""
     config = Path(cli_env["SELFHELP_DATA_DIR"]) / "config" / "config.yaml"
@@ -553,8 +565,10 @@ def test_answers_never_run_a_command(site, tmp_path: Path, cli_env) -> None:  # 
 
 def _answers_for(guide, test) -> list[str]:  # type: ignore[no-untyped-def]
     """A guide test's answers as `--answers` takes them: `ack` before each answer
-    given on a node with a caution."""
-    walk = Walk(guide, builtin_facts=dict(test.facts))
+    given on a node with a caution (in a linked guide too, as `selfhelp run` walks
+    across `guide:` links)."""
+    library = load_library([Source(BUNDLED, "bundled")])
+    walk = Walk(guide, library.get, builtin_facts=dict(test.facts))
     out: list[str] = []
     for answer in test.answers:
         if walk.node.caution:
