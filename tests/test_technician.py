@@ -458,6 +458,18 @@ def test_disk_full_plain_over_a_pipe_measures_free_space_itself(cli_env, tmp_pat
     assert "abandoned" in text
 
 
+def test_plain_mode_keeps_inline_commands_exactly(cli_env) -> None:  # type: ignore[no-untyped-def]
+    """Plain mode drops emphasis markers, but never inside inline code: `*.gz` is a
+    pattern the reader types."""
+    done = subprocess.run(
+        [*selfhelp_cmd(), "run", "disk-full", "--fact", "os=linux", "--fact", "init=other",
+         "--answers", "fail,/var/log,ack,next,1"],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Old rotated files (`*.1`, `*.gz`, `*.old`) can be deleted." in done.stdout
+
+
 def trust(folder: Path, cli_env: dict[str, str]) -> None:
     """List `folder` under trusted_folders in the test's config file."""
     config = Path(cli_env["SELFHELP_DATA_DIR"]) / "config" / "config.yaml"

@@ -229,7 +229,7 @@ def test_paths_falls_back_to_seeded_random_walks(capsys) -> None:  # type: ignor
     assert json.loads(capsys.readouterr().out) == first  # seeded: repeatable
     assert first["exhaustive"] is False and first["runs"] == 200
     assert sum(first["outcomes"].values()) == 200
-    assert set(first["coverage"]) >= {"check-df", "fixed"}
+    assert set(first["coverage"]) >= {"root-space", "fixed"}
 
 
 def test_validate_github_and_sarif_formats(capsys) -> None:  # type: ignore[no-untyped-def]
