@@ -343,7 +343,7 @@ class WalkScreen(Screen[None]):
     def decline_check(self) -> None:
         node = self.walk.node
         if isinstance(node, CheckNode):
-            checking.decline(self.session, node, _("declined by the reader"))
+            checking.decline(self.session, node, _("declined by the reader"), by_reader=True)
         self.refresh_node()
 
     def action_acknowledge(self) -> None:
