@@ -9,6 +9,7 @@ import sys
 from ..i18n import _
 from . import startup
 from .context import Context, error
+from .language import RawDescriptionFormatter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         help=_("walk one guide"),
         description=_("Walk one guide, in the full-screen app or line by line."),
         epilog=answers_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=RawDescriptionFormatter,
     )
     p.add_argument("guide_id", metavar="GUIDE", help=_("the id of the guide (see `selfhelp list`)"))
     p.add_argument(
