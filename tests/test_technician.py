@@ -326,11 +326,11 @@ async def test_tui_runs_a_command_only_after_consent_and_shows_its_output(
     app = _site_app(reloaded, trusted=True, saved=saved)
     async with app.run_test(size=(100, 40)) as pilot:
         await _wait_checked(app, pilot)
-        panel = str(app.screen.query_one("#check-panel", Static).render())
+        panel = str(app.screen.query_one("#check-status", Static).render())
         assert "Passed" in panel
         await pilot.press("enter")  # continue from the file check
         await pilot.pause()
-        panel = str(app.screen.query_one("#check-panel", Static).render())
+        panel = str(app.screen.query_one("#check-status", Static).render())
         assert sys.executable in panel and "Run it?" in panel
         assert not touched.exists()  # shown, not run
         await pilot.press("1")  # run this command
@@ -380,7 +380,7 @@ async def test_tui_untrusted_guide_never_offers_the_command(site, tmp_path: Path
         await pilot.pause()
         options = app.screen.query_one("#choices", OptionList)
         assert options.option_count == 2  # the fallback only; no "Run this command"
-        assert "Not run" in str(app.screen.query_one("#check-panel", Static).render())
+        assert "Not run" in str(app.screen.query_one("#check-status", Static).render())
     assert not touched.exists()
 
 
@@ -394,8 +394,9 @@ async def test_tui_caution_takes_a_deliberate_key_not_enter(site) -> None:  # ty
         await pilot.press("1")  # USB
         await pilot.pause()
         assert app.screen.walk.node.id == "open-case"
-        caution = str(app.screen.query_one("#caution", Static).render())
-        assert "Unplug the mains cable" in caution and "Press a" in caution
+        caution = app.screen.query_one("#caution-text").source
+        state = str(app.screen.query_one("#caution-state", Static).render())
+        assert "Unplug the mains cable" in caution and "Press a" in state
         await pilot.press("enter", "1")
         await pilot.pause()
         assert app.screen.walk.node.id == "open-case"  # Enter and 1 do not pass it
@@ -432,8 +433,10 @@ async def test_tui_a_hanging_check_is_killed_at_its_timeout(tmp_path: Path) -> N
         await pilot.pause()
         await pilot.press("1")  # run it
         await _wait_checked(app, pilot)
-        panel = str(app.screen.query_one("#check-panel", Static).render())
-        assert "Could not decide" in panel and "Does the tool say hello?" in panel
+        panel = str(app.screen.query_one("#check-status", Static).render())
+        assert "Could not decide" in panel
+        fallback = app.screen.query_one("#check-fallback")
+        assert fallback.display and "Does the tool say hello?" in fallback.source
         assert app.screen.session.check_result()["status"] == "timeout"
 
 

@@ -68,15 +68,13 @@ def code_spans(text: str) -> list[str]:
     return blocks + _INLINE.findall(_FENCE.sub("", text))
 
 
-def first_code(text: str) -> str | None:
-    """The first fenced code block of a text, else its first inline code."""
-    fence = _FENCE.search(text)
-    inline = _INLINE.search(text)
-    if fence and (not inline or fence.start() <= inline.start()):
-        return fence.group(2).rstrip("\n")
-    if inline:
-        return inline.group(1)
-    return None
+def copyable(*texts: str) -> list[str]:
+    """What `c` offers to copy: every fenced code block of the texts (the commands);
+    where there is none, every inline code. Each once, in order, never changed."""
+    blocks = [m.group(2).rstrip("\n") for text in texts for m in _FENCE.finditer(text)]
+    if not any(b.strip() for b in blocks):
+        blocks = [c for text in texts for c in _INLINE.findall(_FENCE.sub("", text))]
+    return list(dict.fromkeys(b for b in blocks if b.strip()))
 
 
 #: Where a code line too long for the screen goes on: the start of its next line.
