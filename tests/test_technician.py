@@ -440,6 +440,36 @@ async def test_tui_a_hanging_check_is_killed_at_its_timeout(tmp_path: Path) -> N
         assert app.screen.session.check_result()["status"] == "timeout"
 
 
+async def test_tui_q_at_step_1_asks_once_a_command_check_ran(tmp_path: Path) -> None:
+    """Issue 17: `q` quit without asking at step 1 although the reader had agreed to
+    run a command there (and Ctrl+Q, the palette's Quit, follows the same rule)."""
+    from selfhelp_tui.tui.app import SelfhelpApp
+
+    data = json.loads(json.dumps(SITE_GUIDE))
+    data["start"] = "cmd"
+    data["nodes"]["cmd"]["with"]["command"][2] = "print('hello')"
+    del data["nodes"]["marker"]
+    data["tests"] = []
+    folder = tmp_path / "first-cmd"
+    folder.mkdir()
+    (folder / "site.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    library = load_library([Source(folder, "first-cmd")])
+    app = SelfhelpApp(library, start_guide="site", trusted=lambda g: True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.session.has_progress() is False
+        await pilot.press("1")  # run this command
+        await _wait_checked(app, pilot)
+        assert app.screen.walk.at_start and app.screen.session.check_result()["status"] == "pass"
+        await pilot.press("q")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("escape")  # no: the walk goes on where it was
+        await pilot.pause()
+        assert screen_name(app) == "WalkScreen" and app.is_running
+        assert app.screen.session.check_result()["status"] == "pass"
+
+
 # --- plain mode -----------------------------------------------------------------------
 def test_disk_full_plain_over_a_pipe_measures_free_space_itself(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     report = tmp_path / "report.md"
