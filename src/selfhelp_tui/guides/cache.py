@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from .library import Library, LoadMode
     from .model import Guide
 
-CACHE_FORMAT = 4
+#: 4: who may replace a bundled guide is part of the key; 5: cards (GuideInfo) say
+#: how many steps and outcomes, and how much is untranslated.
+CACHE_FORMAT = 5
 CACHE_NAME = "library.pickle"
 #: The loader's code (and the records its classes are made with, at the package's
 #: top), and the catalogs its messages are translated with.

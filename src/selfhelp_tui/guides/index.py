@@ -52,8 +52,11 @@ _CARD_FIELDS = (
     "title_lang",
     "wanted_lang",
     "source",
+    "steps",
+    "outcomes",
+    "untranslated",
 )
-_CARD_DEFAULTS = ("", (), (), 1, None, "", "en", None, None)
+_CARD_DEFAULTS = ("", (), (), 1, None, "", "en", None, None, 0, 0, 0)
 
 
 class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
@@ -79,10 +82,30 @@ class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
     wanted_lang: str | None
     #: The card as written, when shown translated: search finds the guide by both.
     source: GuideInfo | None
+    #: How big the guide is, for the home screen's detail pane (so it never opens a
+    #: guide to say so): a tutorial's steps, or a troubleshooter's questions, steps
+    #: and checks; its outcomes.
+    steps: int
+    outcomes: int
+    #: Of the nodes with text, how many are shown in the source language although
+    #: the reader asked for another (0 when shown as asked).
+    untranslated: int
 
     @classmethod
     def of(cls, guide: Guide) -> GuideInfo:
         loc = guide.localization
+        nodes = guide.nodes
+        if guide.is_tutorial:
+            steps = len(guide.step_ids())
+        else:
+            steps = sum(1 for n in nodes.values() if not (n.is_auto or n.is_outcome))
+        untranslated = 0
+        if loc is not None:
+            untranslated = sum(
+                1
+                for node_id, n in nodes.items()
+                if (n.text.strip() or n.title) and guide.falls_back(node_id)
+            )
         return cls(
             id=guide.id,
             title=guide.title,
@@ -96,6 +119,9 @@ class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
             title_lang=guide.shown_lang(),
             wanted_lang=loc.lang if loc is not None else None,
             source=cls.of(loc.source) if loc is not None and loc.source is not guide else None,
+            steps=steps,
+            outcomes=sum(1 for n in nodes.values() if n.is_outcome and not guide.is_tutorial),
+            untranslated=untranslated,
         )
 
     @property

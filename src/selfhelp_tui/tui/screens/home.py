@@ -18,10 +18,11 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content, Span
 from textual.css.styles import RulesMap
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...guides.index import GuideInfo
@@ -30,6 +31,8 @@ from ...guides.search import SearchIndex, match_spans
 from ...i18n import N_, _, ngettext
 from ...sanitize import one_line
 from ...texts import kind_title, title_language_note
+from ..widgets.guide_detail import GuideDetail
+from ..widgets.walk_footer import WalkFooter
 
 
 class ListLines(Content):
@@ -91,6 +94,10 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+t", "tags", N_("Tags")),
         Binding("escape", "clear", N_("Clear search")),
     ]
+    #: The footer's keys where not all fit, most needed first (widgets/walk_footer.py).
+    FOOTER_PRIORITY: ClassVar[tuple[str, ...]] = ("tags", "clear")
+    #: The detail pane is shown beside the list from this width (`-wide` in app.tcss).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, library: Library, recent: Sequence[str] = ()) -> None:
         super().__init__()
@@ -171,7 +178,9 @@ class HomeScreen(Screen[None]):
             )
             first = list(islice(self._list_options(), FIRST_PAINT))
             self._filling = len(first)
-            yield OptionList(*first, id="guide-list")
+            with Horizontal(id="home-body"):
+                yield OptionList(*first, id="guide-list")
+                yield GuideDetail(id="guide-detail")
         else:
             yield Static(
                 Text(
@@ -184,7 +193,7 @@ class HomeScreen(Screen[None]):
             )
         if self.library.failures:
             yield Static(self._failures_text(), id="failures")
-        yield Footer()
+        yield WalkFooter()
 
     def _failures_text(self) -> Text:
         failures = self.library.failures
@@ -216,6 +225,13 @@ class HomeScreen(Screen[None]):
             self.set_timer(INDEX_DELAY, self._prepare_index)
             self.set_timer(FILL_DELAY, self._fill_list)
 
+    def show_notice(self, notice: str) -> None:
+        """The first-run notice, as lines of the layout under the list: it covers
+        nothing, scrolls where it would take the list's room (app.tcss), and goes
+        once a guide is opened."""
+        box = VerticalScroll(Static(Content(notice)), id="first-run")
+        self.mount(box, before=self.query_one(WalkFooter))
+
     def _prepare_index(self) -> None:
         if self._index is None:
             self.run_worker(lambda: self.index, thread=True, exit_on_error=False)
@@ -226,6 +242,8 @@ class HomeScreen(Screen[None]):
             (i for i in range(options.option_count) if not options.get_option_at_index(i).disabled),
             None,
         )
+        if options.highlighted is None:  # nothing matches: no guide to describe
+            self.query_one("#guide-detail", GuideDetail).show(None)
 
     def on_key(self, event: events.Key) -> None:
         """Typing anywhere on the home screen types into the search box, even when
@@ -269,6 +287,8 @@ class HomeScreen(Screen[None]):
                 self._open(option.id)
 
     def _open(self, option_id: str) -> None:
+        for notice in self.query("#first-run"):
+            notice.remove()
         self.app.open_guide(option_id.removeprefix(RECENT_PREFIX))  # type: ignore[attr-defined]
 
     def action_tags(self) -> None:
@@ -304,6 +324,9 @@ class HomeScreen(Screen[None]):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if self._filling is not None and event.option_index >= self._filling - FILL_MARGIN:
             self._fill_list()
+        option_id = event.option.id
+        guide = self.library.infos.get(option_id.removeprefix(RECENT_PREFIX)) if option_id else None
+        self.query_one("#guide-detail", GuideDetail).show(guide)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
