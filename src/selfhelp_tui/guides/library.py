@@ -452,7 +452,10 @@ def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], policy:
         shadows = first is not None and first.origin == "bundled" and entry.origin != "bundled"
         if shadows and not policy.may_replace_bundled(info.id):
             assert first is not None
-            _shadows_bundled(entry, first)
+            if not same_file_content(entry.path, first.path):
+                _shadows_bundled(entry, first)
+            # A byte-for-byte copy (the source tree of an installed selfhelp) is the
+            # bundled guide itself: nothing to refuse, and the bundled one stays.
             continue
         if first is not None:
             lib.replaced[info.id] = first.origin
@@ -481,6 +484,16 @@ def _duplicate(entry: FileEntry, first: FileEntry) -> None:
         ),
     )
     entry.fail(rep.items)
+
+
+def same_file_content(a: Path, b: Path | None) -> bool:
+    """Whether two guide files hold the same bytes (unreadable counts as different)."""
+    if b is None:
+        return False
+    try:
+        return a.resolve() == b.resolve() or a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
 
 
 def _shadows_bundled(entry: FileEntry, bundled: FileEntry) -> None:
