@@ -10,6 +10,8 @@ opened (`Library.get`).
 
 from __future__ import annotations
 
+import os
+import re
 from collections import deque, namedtuple
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -38,6 +40,20 @@ def translation_path(guide_path: Path, lang: str) -> Path:
     return guide_path.with_name(f"{guide_path.stem}.{lang}{PO_SUFFIX}")
 
 
+_LANG_PART = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)?$")
+
+
+def split_translation_name(path: Path | str) -> tuple[str, str] | None:
+    """`disk-full.nb.po` -> ("disk-full", "nb"); None if the name is not GUIDE.LANG.po."""
+    name = os.path.basename(path)
+    if not name.endswith(PO_SUFFIX):
+        return None
+    stem, dot, lang = name[: -len(PO_SUFFIX)].rpartition(".")
+    if not dot or not stem or not _LANG_PART.match(lang):
+        return None
+    return stem, lang
+
+
 #: A card's fields and their defaults (see `GuideInfo`).
 _CARD_FIELDS = (
     "id",
@@ -52,8 +68,9 @@ _CARD_FIELDS = (
     "title_lang",
     "wanted_lang",
     "source",
+    "terms",
 )
-_CARD_DEFAULTS = ("", (), (), 1, None, "", "en", None, None)
+_CARD_DEFAULTS = ("", (), (), 1, None, "", "en", None, None, ())
 
 
 class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
@@ -79,10 +96,14 @@ class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
     wanted_lang: str | None
     #: The card as written, when shown translated: search finds the guide by both.
     source: GuideInfo | None
+    #: What search compares, in every language the guide has (guides/textsearch.py).
+    terms: tuple[str, ...]
 
     @classmethod
-    def of(cls, guide: Guide) -> GuideInfo:
+    def of(cls, guide: Guide, terms: bool = True) -> GuideInfo:
         loc = guide.localization
+        if terms:
+            from .textsearch import guide_terms
         return cls(
             id=guide.id,
             title=guide.title,
@@ -95,7 +116,12 @@ class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
             origin=guide.origin,
             title_lang=guide.shown_lang(),
             wanted_lang=loc.lang if loc is not None else None,
-            source=cls.of(loc.source) if loc is not None and loc.source is not guide else None,
+            source=(
+                cls.of(loc.source, terms=False)
+                if loc is not None and loc.source is not guide
+                else None
+            ),
+            terms=guide_terms(guide) if terms else (),
         )
 
     @property

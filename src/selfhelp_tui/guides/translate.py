@@ -30,13 +30,12 @@ from ..i18n.po import PoEntry, PoError, PoFile, format_po, parse_po
 from ..i18n.pseudo import pseudo
 from ..record import record, replace
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
-from .index import PO_SUFFIX, translation_path
+from .index import PO_SUFFIX, split_translation_name, translation_path
 from .loader import display_path
 from .model import TUTORIAL_END, Guide, Localization, Node
 from .text import code_spans
 
 HASH_NOTE = "source-hash"
-_LANG_PART = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)?$")
 
 #: The states of a translated string.
 CURRENT, STALE, UNTRANSLATED = "current", "stale", "untranslated"
@@ -84,16 +83,6 @@ def source_strings(guide: Guide) -> list[SourceString]:
 
 
 # --- files ------------------------------------------------------------------
-
-
-def split_translation_name(path: Path) -> tuple[str, str] | None:
-    """`disk-full.nb.po` -> ("disk-full", "nb"); None if the name is not GUIDE.LANG.po."""
-    if path.suffix != PO_SUFFIX:
-        return None
-    stem, dot, lang = path.name[: -len(PO_SUFFIX)].rpartition(".")
-    if not dot or not stem or not _LANG_PART.match(lang):
-        return None
-    return stem, lang
 
 
 def translation_files(guide_path: Path) -> dict[str, Path]:
