@@ -97,7 +97,7 @@ def test_plain_mode_says_once_when_a_guide_is_not_translated(cli_env) -> None:  
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("(Nincs lefordítva – eredeti nyelven (English))") == 1
-    assert "== Lépés: 1/3: Welcome ==" in proc.stdout
+    assert "== 1/3. lépés: Welcome ==" in proc.stdout
     assert proc.stdout.rstrip().endswith("Eredmény: Az oktatóanyag végére ért")
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..i18n import _, ngettext
-from ..texts import kind_title
+from ..texts import kind_title, origin_label
 from .context import Context
 
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for col in (_("id"), _("kind"), _("title"), _("source")):
         table.add_column(col, overflow="fold")
     for g in guides:
-        table.add_row(Text(g.id), Text(kind_title(g.kind)), Text(g.title), Text(g.origin))
+        table.add_row(Text(g.id), Text(kind_title(g.kind)), Text(g.title), Text(origin_label(g.origin)))
     console.print(table)
     if lib.failures:
         err = Console(stderr=True, highlight=False)
