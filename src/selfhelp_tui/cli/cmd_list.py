@@ -39,7 +39,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for col in (_("id"), _("kind"), _("title"), _("source")):
         table.add_column(col, overflow="fold")
     for g in guides:
-        table.add_row(Text(g.id), Text(kind_title(g.kind)), Text(g.title), Text(origin_label(g.origin)))
+        table.add_row(
+            Text(g.id), Text(kind_title(g.kind)), Text(g.title), Text(origin_label(g.origin))
+        )
     console.print(table)
     if lib.failures:
         err = Console(stderr=True, highlight=False)
