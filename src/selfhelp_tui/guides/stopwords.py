@@ -6,7 +6,8 @@ library, so matched they put the wrong guide first. The lists hold articles,
 pronouns, auxiliaries, negations, prepositions and question words only. A word
 that is a command, a path or a technical term in any of the languages is left out
 even where it is a function word in one of them: `du`, `vi`, `var` (Norwegian
-"you", "we", "was"), `man` (Norwegian "one"), `red` (Spanish "network").
+"you", "we", "was"; and "vår", "our", which folds to `var`), `man` (Norwegian
+"one"), `red` (Spanish "network").
 
 They are written with their accents; search compares them folded (lowercase,
 without accents), as it compares every word. Python rather than data files: the
@@ -22,14 +23,14 @@ _LISTS = {
         with from by this that these those what how why when where which there here
         has have had having im ive its dont doesnt didnt isnt wont cant t s m ve
         but so if any some just very too also again still keeps keep will would
-        should shall may might please anymore
+        should shall may might please anymore nothing anything
     """,
     "nb": """
         og i på er en et ei det den de dei som til av for med fra har hadde jeg meg
-        min mitt mine deg din ditt dine vår vårt våre hva hvordan hvorfor når hvor
+        min mitt mine deg din ditt dine vårt våre hva hvordan hvorfor når hvor
         hvilken hvilke ikke ingen intet kan kunne skal vil ville må noe noen at å så
         men eller om etter før igjen bare også være vært blir ble bli seg sin sitt
-        sine dette disse der her han hun går gikk får fikk fortsatt lenger
+        sine dette disse der her han hun går gikk får fikk fortsatt lenger ingenting
     """,
     "hu": """
         a az egy és vagy nem nincs nincsen sincs van vannak volt voltak lesz lett is
@@ -54,7 +55,7 @@ _LISTS = {
         и в во не нет ни на с со по к ко у о об обо из за от до а но или что чтобы
         как мой моя мое моё мои мне меня я ты вы мы он она оно они это этот эта эти
         то так же бы ли все всё уже еще ещё при для очень там тут здесь когда где
-        почему может могу можно больше
+        почему может могу можно больше ничего ничто
     """,
 }
 
