@@ -25,7 +25,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..i18n import _, ngettext
-from ..i18n.languages import LANGUAGES, PSEUDO, language_name
+from ..i18n.headers import complete as complete_headers
+from ..i18n.headers import now as header_now
+from ..i18n.headers import plural_forms as plural_forms
+from ..i18n.languages import PSEUDO, language_name
 from ..i18n.po import PoEntry, PoError, PoFile, format_po, parse_po
 from ..i18n.pseudo import pseudo
 from ..record import record, replace
@@ -238,11 +241,6 @@ class ExtractReport:
     created: bool = False
 
 
-def plural_forms(lang: str) -> str:
-    known = LANGUAGES.get(lang)
-    return known.plural_forms if known else "nplurals=2; plural=(n != 1);"
-
-
 def update_translation(guide: Guide, po: PoFile | None, lang: str) -> tuple[PoFile, ExtractReport]:
     """The translation file of `guide` in `lang` with every source string, keeping
     the translations already made. A translation whose source text changed is
@@ -252,6 +250,7 @@ def update_translation(guide: Guide, po: PoFile | None, lang: str) -> tuple[PoFi
     assert guide.path is not None
     report = ExtractReport(translation_path(guide.path, lang), created=po is None)
     old = po or PoFile()
+    before = [(e.msgctxt, e.msgid) for e in old.live()]  # the entries change in place
     pool = [e for e in old.entries if not e.obsolete] + [e for e in old.entries if e.obsolete]
     strings = source_strings(guide)
     chosen: dict[str, PoEntry] = {}
@@ -306,19 +305,15 @@ def update_translation(guide: Guide, po: PoFile | None, lang: str) -> tuple[PoFi
             "msgctxt names the node and field; the source-hash note says which source",
             "text a translation was made from. Keep both as they are; see docs/i18n.md.",
         ]
-    headers = {
-        "Project-Id-Version": guide.id,
-        "Language": lang,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": plural_forms(lang),
-        "X-Source-Language": guide.lang,
-    }
-    for key, value in headers.items():
-        out.headers.setdefault(key, value)
-    out.headers.update(
-        {"Project-Id-Version": guide.id, "Language": lang, "X-Source-Language": guide.lang}
+    # Extracted again only when the strings to translate changed (so a second run
+    # leaves the file as it is).
+    same = po is not None and before == [(e.msgctxt, e.msgid) for e in entries]
+    created = old.headers.get("POT-Creation-Date", "") if same else ""
+    out.headers = complete_headers(
+        {**old.headers, "X-Source-Language": guide.lang},
+        project=guide.id,
+        lang=lang,
+        created=created.strip() or header_now(),
     )
     return out, report
 
