@@ -63,6 +63,15 @@ def _within(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+def _letters(word: str) -> int:
+    """The letters of a word as bits of an int (two letters may share a bit: this
+    only picks the candidates that `_within` then checks)."""
+    bits = 0
+    for char in word:
+        bits |= 1 << (ord(char) % 63)
+    return bits
+
+
 def _typo_limit(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
 
@@ -108,11 +117,12 @@ class SearchIndex:
                     if stem != word:
                         self.stem_words[lang][stem].add(word)
         self.vocabulary = sorted(postings)
-        #: Words by length, with their letters: typo candidates are only words of a
-        #: near length sharing nearly all letters (each edit fixes at most one).
-        self.by_length: dict[int, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+        #: Words by length, with their letters as bits: typo candidates are only
+        #: words of a near length sharing nearly all letters (each edit fixes at most
+        #: one). Bits, not sets: a vocabulary in six languages is scanned at every key.
+        self.by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for word in self.vocabulary:
-            self.by_length[len(word)].append((word, frozenset(word)))
+            self.by_length[len(word)].append((word, _letters(word)))
         #: The languages a query is stemmed in: those of the library with a stemmer
         #: (made now, in the index's thread: the first key press then waits for none).
         self.stem_langs = [lang for lang in self.stems if stemmer(lang) is not None]
@@ -138,14 +148,15 @@ class SearchIndex:
                 i += 1
         limit = _typo_limit(query_word)
         if limit:
-            letters = frozenset(query_word)
+            letters = _letters(query_word)
             for length in range(len(query_word) - limit, len(query_word) + limit + 1):
-                for word, word_letters in self.by_length.get(length, ()):
-                    if (
-                        word not in found
-                        and len(letters - word_letters) <= limit
-                        and _within(query_word, word, limit)
-                    ):
+                near = [
+                    word
+                    for word, word_letters in self.by_length.get(length, ())
+                    if (letters & ~word_letters).bit_count() <= limit
+                ]
+                for word in near:
+                    if word not in found and _within(query_word, word, limit):
                         found[word] = TYPO
         out: list[Match] = [
             (self.postings[word], quality, frozenset((word,))) for word, quality in found.items()

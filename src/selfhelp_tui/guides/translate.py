@@ -90,35 +90,35 @@ def source_strings(guide: Guide) -> list[SourceString]:
 
 def translation_files(guide_path: Path) -> dict[str, Path]:
     """The translations beside a guide file, by language."""
-    out: dict[str, Path] = {}
-    for name in _po_files(guide_path.parent):
-        if not name.startswith(guide_path.stem + "."):
-            continue
-        path = guide_path.parent / name
-        split = split_translation_name(path)
-        if split and split[0] == guide_path.stem:
-            out[split[1]] = path
-    return out
+    found = _po_files(guide_path.parent).get(guide_path.stem, {})
+    return {lang: guide_path.parent / name for lang, name in found.items()}
 
 
-_PO_LISTINGS: dict[Path, tuple[int, list[str]]] = {}
+#: Folder -> (its mtime, guide file stem -> language -> translation file name).
+_PO_LISTINGS: dict[Path, tuple[int, dict[str, dict[str, str]]]] = {}
 
 
-def _po_files(folder: Path) -> list[str]:
-    """The .po files of a folder, sorted; listed once per change of the folder (a
-    library of thousands of guides in one folder would otherwise be listed once per
-    guide)."""
+def _po_files(folder: Path) -> dict[str, dict[str, str]]:
+    """The translation files of a folder, by guide and language; listed once per
+    change of the folder. Every card reads its guide's translations (search), so a
+    library of thousands of guides in one folder must not walk the whole listing
+    once per guide."""
     try:
         stamp = folder.stat().st_mtime_ns
     except OSError:
-        return []
+        return {}
     cached = _PO_LISTINGS.get(folder)
     if cached is None or cached[0] != stamp:
         try:
             names = sorted(n for n in os.listdir(folder) if n.endswith(PO_SUFFIX))
         except OSError:
             names = []
-        cached = _PO_LISTINGS[folder] = (stamp, names)
+        by_guide: dict[str, dict[str, str]] = {}
+        for name in names:
+            split = split_translation_name(name)
+            if split is not None:
+                by_guide.setdefault(split[0], {})[split[1]] = name
+        cached = _PO_LISTINGS[folder] = (stamp, by_guide)
     return cached[1]
 
 
