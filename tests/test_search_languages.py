@@ -74,6 +74,7 @@ def test_each_query_puts_its_guide_first(ui: str, query_lang: str) -> None:
     index = bundled_index(ui)
     due, _pending = split_cases()
     mine = [(g, q) for g, lang, q in due if lang == query_lang]
+    assert mine, f"no query in {query_lang} is due: every guide's would be pending"
     wrong = []
     for guide_id, text in mine:
         hits = index.search(text)
@@ -281,3 +282,51 @@ async def test_the_tag_browser_lists_a_translated_tag_once_and_hash_tag_finds_it
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert set(ids) - {None} == {"net", "printer"}
         assert "С тегом 'сеть'" in str(options.get_option_at_index(0).prompt)
+
+
+def run_search(cli_env, *args: str) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    return subprocess.run(
+        [*selfhelp_cmd(), *args], capture_output=True, text=True, env=cli_env, timeout=60
+    )
+
+
+def test_the_cli_in_russian_never_answers_no_internet_with_the_disk_guide(cli_env) -> None:  # type: ignore[no-untyped-def]
+    """`selfhelp --lang ru search нет интернета` matched disk-full on 'нет' ('нет места')."""
+    proc = run_search(cli_env, "--lang", "ru", "search", "нет", "интернета")
+    listed = [line.split()[0] for line in proc.stdout.splitlines() if line.strip()]
+    assert "disk-full" not in listed, proc.stdout
+    if has_language("no-network-linux", "ru"):  # required as soon as it is translated
+        assert proc.returncode == 0 and listed[0] == "no-network-linux", proc.stdout
+    # With a Russian translation of a network guide (the fixtures): that guide first.
+    fixtures = run_search(cli_env, "--lang", "ru", "search", "нет интернета", "--no-bundled",
+                          "--guides", str(SEARCH))  # fmt: skip
+    assert fixtures.returncode == 0, fixtures.stderr
+    assert fixtures.stdout.split()[0] == "net"
+    assert "disk" not in {line.split()[0] for line in fixtures.stdout.splitlines()}
+
+
+@pytest.mark.parametrize("ui", ["en", "ru"])
+def test_the_cli_finds_the_disk_guide_by_its_spanish_words(cli_env, ui: str) -> None:  # type: ignore[no-untyped-def]
+    """With the bundled guides: disk-full has a Spanish translation."""
+    proc = run_search(cli_env, "--lang", ui, "search", "disco", "lleno")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[0] == "disk-full"
+
+
+@pytest.mark.parametrize("ui", LANGS)
+def test_every_bundled_source_tag_is_one_tag_of_the_browser(ui: str) -> None:
+    """A tag and its translations are one entry (`network` and `hálózat` under the
+    Hungarian interface, where one guide translates it and another does not)."""
+    use_language(ui)
+    groups = tag_groups(bundled(ui).sorted_guides())
+    names = [g.name for g in groups]
+    assert len(names) == len(set(names)), names
+    for card in bundled("en").sorted_guides():
+        for tag in card.tags:
+            holding = [g for g in groups if tag.casefold() in g.spellings]
+            assert len(holding) == 1, (tag, [g.name for g in holding])
+            assert card.id in {c.id for c in holding[0].guides}
+    if ui == "hu":
+        network = next(g for g in groups if "network" in g.spellings)
+        assert network.name == "hálózat"
+        assert {"ssh-connection", "no-network-linux"} <= {c.id for c in network.guides}
