@@ -127,3 +127,69 @@ def test_the_interface_catalogs_are_up_to_date() -> None:
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _update(guide_file: Path, po_text: str | None, lang: str = "ru") -> dict[str, str]:
+    from selfhelp_tui.guides.loader import load_guide
+    from selfhelp_tui.guides.translate import update_translation
+    from selfhelp_tui.i18n.po import format_po
+
+    guide = load_guide(guide_file).guide
+    assert guide is not None
+    po = parse_po(po_text) if po_text is not None else None
+    updated, _report = update_translation(guide, po, lang)
+    return {"text": format_po(updated), **updated.headers}
+
+
+def test_a_guides_dates_change_only_with_its_strings(tmp_path: Path) -> None:
+    """POT-Creation-Date is when the strings were last extracted: a run that only
+    finds them on other lines keeps it; a new string, a changed one or a removed
+    one gives a new date. What the translator filled in stays either way."""
+    guide = tmp_path / "net.yaml"
+    source = (FIXTURES / "search" / "net.yaml").read_text(encoding="utf-8")
+    guide.write_text(source, encoding="utf-8")
+    old = "2001-01-01 00:00+0000"
+    first = _update(guide, None)
+    pot_line = f'"POT-Creation-Date: {first["POT-Creation-Date"]}\\n"'
+    assert pot_line in first["text"]
+    text = first["text"].replace(pot_line, f'"POT-Creation-Date: {old}\\n"')
+    text = text.replace('"Last-Translator: \\n"', '"Last-Translator: Olga <olga@example.org>\\n"')
+    # Moved down two lines: the same strings.
+    guide.write_text("# a comment\n# another\n" + source, encoding="utf-8")
+    moved = _update(guide, text)
+    assert moved["POT-Creation-Date"] == old
+    assert moved["text"] != text  # the references did follow the lines
+    assert moved["Last-Translator"] == "Olga <olga@example.org>"
+    for change in (
+        source.replace('"Call support."', '"Call your support desk."'),  # changed
+        source.replace('  - "no internet"\n', ""),  # removed
+        source.replace('  - "no internet"\n', '  - "no internet"\n  - "offline"\n'),  # new
+    ):
+        guide.write_text(change, encoding="utf-8")
+        updated = _update(guide, text)
+        assert updated["POT-Creation-Date"] not in (old, ""), change
+        assert updated["Last-Translator"] == "Olga <olga@example.org>"
+        assert updated["PO-Revision-Date"] == first["PO-Revision-Date"]  # not revised by us
+
+
+def test_an_old_translation_file_gets_a_complete_header(tmp_path: Path) -> None:
+    """A file written before headers were complete (or by hand) is completed by the
+    next extract; its translator and team stay, a wrong plural rule is replaced."""
+    guide = tmp_path / "net.yaml"
+    guide.write_text((FIXTURES / "search" / "net.yaml").read_text(encoding="utf-8"))
+    legacy = (
+        'msgid ""\nmsgstr ""\n"Project-Id-Version: net\\n"\n"Language: ru\\n"\n'
+        '"Language-Team: Russian <ru@example.org>\\n"\n'
+        '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
+        '"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgctxt "title"\nmsgid "No network connection"\nmsgstr "Нет подключения к сети"\n'
+    )
+    done = _update(guide, legacy)
+    assert missing({k: v for k, v in done.items() if k != "text"}) == []
+    assert done["Language-Team"] == "Russian <ru@example.org>"
+    assert done["Plural-Forms"].startswith("nplurals=3;")
+    assert "Нет подключения к сети" in done["text"]
+    if MSGFMT is not None:
+        path = tmp_path / "net.ru.po"
+        path.write_text(done["text"], encoding="utf-8")
+        assert msgfmt(path).stderr == ""
