@@ -202,6 +202,41 @@ def test_stems_and_stop_words_per_language() -> None:
         assert word not in stop_words()
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "happy connections 2nd 100s printers"),  # happi: not a beginning
+        ("hu", "nyomtatót lemezterület"),  # two stems: as written and without accents
+        ("ru", "сетями интернета"),
+        ("es", "impresión imprimiendo"),
+    ],
+)
+def test_a_cards_terms_give_back_each_words_stems(lang: str, text: str) -> None:
+    """Stems are written short in the terms (a length where they begin the word);
+    read back, they are the stems themselves."""
+    from selfhelp_tui.guides.textsearch import (
+        fields_of,
+        fold,
+        make_terms,
+        raw_words,
+        split_line,
+        split_token,
+    )
+
+    terms = make_terms({lang: fields_of(text, "", [], [])}, "g", "xx", [])
+    read = {}
+    for line in terms:
+        split = split_line(line)
+        assert split is not None
+        for token in split[2]:
+            word, stems = split_token(token)
+            read[word] = stems
+    for raw in raw_words(text):
+        want = stems_of(raw, lang)
+        assert read[fold(raw)] == (tuple(want) if want != [fold(raw)] else (fold(raw),))
+    assert any("=" in line and any(c.isdigit() for c in line) for line in terms)
+
+
 def test_a_translated_tag_is_one_tag_with_its_source() -> None:
     use_language("ru")
     groups = tag_groups(fixture_library("ru").sorted_guides())

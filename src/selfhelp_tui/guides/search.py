@@ -26,8 +26,9 @@ from .textsearch import (
     card_terms,
     fold,
     is_cyrillic,
-    parse_terms,
     raw_words,
+    split_line,
+    split_token,
     stemmer,
     stems_of,
     stop_words,
@@ -99,23 +100,38 @@ class SearchIndex:
         #: lang -> stem -> the words it was made from, where they differ from it
         self.stem_words: dict[str, dict[str, set[str]]] = {}
         postings = self.postings
+        #: lang -> token -> (word, stems): the same tokens recur in every guide of a
+        #: library, so each is split (and its stem's words noted) once, not per guide.
+        known: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {}
         for guide in guides:
             guide_id = guide.id
             self.guides[guide_id] = guide
-            for weight, lang, word, stems in parse_terms(card_terms(guide)):
-                found = postings[word]
-                if found.get(guide_id, 0) < weight:
-                    found[guide_id] = weight
-                table = self.stems.get(lang)
-                if table is None:
-                    table = self.stems[lang] = defaultdict(dict)
+            for line in card_terms(guide):
+                split = split_line(line)
+                if split is None:
+                    continue
+                weight, lang, tokens = split
+                tokens_of = known.get(lang)
+                if tokens_of is None:
+                    tokens_of = known[lang] = {}
+                    self.stems[lang] = defaultdict(dict)
                     self.stem_words[lang] = defaultdict(set)
-                for stem in stems:
-                    found = table[stem]
+                table = self.stems[lang]
+                for token in tokens:
+                    parsed = tokens_of.get(token)
+                    if parsed is None:
+                        parsed = tokens_of[token] = split_token(token)
+                        for stem in parsed[1]:
+                            if stem != parsed[0]:
+                                self.stem_words[lang][stem].add(parsed[0])
+                    word, stems = parsed
+                    found = postings[word]
                     if found.get(guide_id, 0) < weight:
                         found[guide_id] = weight
-                    if stem != word:
-                        self.stem_words[lang][stem].add(word)
+                    for stem in stems:
+                        found = table[stem]
+                        if found.get(guide_id, 0) < weight:
+                            found[guide_id] = weight
         self.vocabulary = sorted(postings)
         #: Words by length, with their letters as bits: typo candidates are only
         #: words of a near length sharing nearly all letters (each edit fixes at most

@@ -16,16 +16,18 @@ the library cache), never per query:
 - and each tag with all its spellings, so a translated tag is the same tag.
 
 A card's terms are a few short strings (a tuple unpickles in C: a warm start reads
-thousands of cards). Each line is `{weight}{lang} tok tok ...`, where a token is
-`word` (its stem is itself) or `word=stem[=stem2]`, or `#spelling\\x1fspelling...`
-for one tag, its source spelling first.
+thousands of cards, and the cache keeps each card more than once). Each line is
+`{weight}{lang} tok tok ...`, where a token is `word` (its stem is itself) or
+`word=stem[=stem2]`, a stem that begins the word written as its length
+(`connection=7` for `connect`: most stems do, and a quarter of the bytes go), or
+`#spelling\\x1fspelling...` for one tag, its source spelling first.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -173,7 +175,9 @@ def make_terms(
         by_weight: dict[int, list[str]] = {}
         for word, (weight, raw) in best.items():
             stems = stems_of(raw, lang)
-            token = word if stems in ([], [word]) else "=".join([word, *stems])
+            token = (
+                word if stems in ([], [word]) else "=".join([word, *map(_stem_part(word), stems)])
+            )
             by_weight.setdefault(weight, []).append(token)
         for weight in sorted(by_weight, reverse=True):
             lines.append(f"{weight}{lang} " + " ".join(by_weight[weight]))
@@ -185,19 +189,32 @@ def make_terms(
     return tuple(lines)
 
 
-def parse_terms(terms: Iterable[str]) -> Iterator[tuple[int, str, str, list[str]]]:
-    """(weight, lang, word, stems) of every token of a card's terms."""
-    for line in terms:
-        if line.startswith(TAG_MARK):
-            continue
-        head, _sp, rest = line.partition(" ")
-        weight, lang = int(head[0]), head[1:]
-        for token in rest.split(" "):
-            if "=" in token:
-                word, *stems = token.split("=")
-                yield weight, lang, word, stems
-            else:
-                yield weight, lang, token, [token]
+def _stem_part(word: str) -> Callable[[str], str]:
+    """How a stem of `word` is written in a token: its length where it begins the
+    word. Snowball only takes letters off or changes them, so a stem of digits
+    alone always begins its word and a length is never mistaken for a stem."""
+
+    def part(stem: str) -> str:
+        return str(len(stem)) if word.startswith(stem) else stem
+
+    return part
+
+
+def split_token(token: str) -> tuple[str, tuple[str, ...]]:
+    """`word=stem[=stem2]` -> (word, stems); a bare `word` is its own stem, a
+    length stands for the beginning of the word."""
+    if "=" not in token:
+        return token, (token,)
+    word, *parts = token.split("=")
+    return word, tuple(word[: int(s)] if s.isascii() and s.isdigit() else s for s in parts)
+
+
+def split_line(line: str) -> tuple[int, str, list[str]] | None:
+    """(weight, lang, tokens) of one line of a card's terms; None for a tag line."""
+    if line.startswith(TAG_MARK):
+        return None
+    head, _sp, rest = line.partition(" ")
+    return int(head[0]), head[1:], rest.split(" ")
 
 
 def tag_spellings(card: GuideInfo) -> list[list[str]]:
