@@ -193,12 +193,21 @@ def test_tests_keyed_by_node_ids_survive_reordered_choices(write_guide, capsys) 
 
 
 def test_paths_reports_no_untested_node_on_bundled_guides() -> None:
+    """Every node of every bundled guide is walked by one of its tests. A deep guide
+    has too many paths to list (every check with a fallback multiplies them), so its
+    report is made of random walks: the figures must add up either way."""
     for path in BUNDLED_FILES:
         guide = load_guide(path).guide
         assert guide is not None
         report = path_report(guide)
-        assert report.exhaustive and report.untested == [], guide.id
-        assert sum(report.outcomes.values()) == len(report.paths or [])
+        assert report.untested == [], guide.id
+        # A deep troubleshooter has more paths than `paths` lists; it walks a seeded
+        # sample instead, and every walk ends somewhere.
+        if report.exhaustive:
+            assert sum(report.outcomes.values()) == len(report.paths or [])
+        else:
+            assert sum(report.outcomes.values()) == report.runs, guide.id
+            assert "unfinished" not in report.outcomes, guide.id
 
 
 def test_paths_falls_back_to_seeded_random_walks(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -220,7 +229,7 @@ def test_paths_falls_back_to_seeded_random_walks(capsys) -> None:  # type: ignor
     assert json.loads(capsys.readouterr().out) == first  # seeded: repeatable
     assert first["exhaustive"] is False and first["runs"] == 200
     assert sum(first["outcomes"].values()) == 200
-    assert set(first["coverage"]) >= {"check-df", "fixed"}
+    assert set(first["coverage"]) >= {"root-space", "fixed"}
 
 
 def test_validate_github_and_sarif_formats(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -143,10 +143,16 @@ class PlainWalker:
         self.say(_("Check: {what}").format(what=checking.description(node)))
         if self._scripted is not None:
             return self._scripted_check(node)
-        plan = checking.plan(self.session, node, self.trusted(self.walk.guide))
+        trusted = self.trusted(self.walk.guide)
+        plan = checking.plan(self.session, node, bool(trusted))
         if plan is checking.Plan.FALLBACK:
             self.say(_("(This guide's folder is not trusted, so its commands are not run.)"))
-            checking.decline(self.session, node, _("not offered: the guide is not trusted"))
+            reason = getattr(trusted, "reason", None)  # trust.Verdict: why not
+            if reason:
+                self.say(f"({reason})")
+            checking.decline(
+                self.session, node, reason or _("not offered: the guide is not trusted")
+            )
             self.show_fallback(node)
             return False
         if plan is checking.Plan.ASK:
@@ -175,7 +181,10 @@ class PlainWalker:
         from .engine import checking
         from .probes import ProbeResult, needs_consent
 
-        answer = self._next_answer("> ")
+        try:
+            answer = self._next_answer("> ")
+        except EOFError:
+            return False  # the answers end here: the walk stops as at any other node
         word = answer.strip().casefold()
         if word == "check" and not needs_consent(node.probe):
             result = checking.perform(self.session, node)
@@ -210,9 +219,14 @@ class PlainWalker:
         self.show_node()
         while not walk.finished:
             node = walk.node
-            if isinstance(node, CheckNode) and self.do_check(node):
-                self.show_node()
-                continue
+            if isinstance(node, CheckNode):
+                try:
+                    decided = self.do_check(node)
+                except EOFError:  # the answers ended at a check: as at any other node
+                    return self._input_ended()
+                if decided:
+                    self.show_node()
+                    continue
             options = walk.options()
             if self.session.needs_acknowledgement():
                 prompt = _("[type 'ack' once you have read the caution, back, quit] > ")
@@ -223,9 +237,7 @@ class PlainWalker:
             try:
                 answer = self._next_answer(prompt).strip()
             except EOFError:
-                self.say()
-                self.say(_("Input ended before the walk did: recorded as left before the end."))
-                return self._abandon()
+                return self._input_ended()
             word = answer.casefold()
             if word == _("next").casefold():
                 answer = NEXT_WORD
@@ -255,6 +267,11 @@ class PlainWalker:
         self.say(_("Outcome: {outcome}").format(outcome=outcome_title(result)))
         self._notices()
         return PlainResult(self.session, result, 0)
+
+    def _input_ended(self) -> PlainResult:
+        self.say()
+        self.say(_("Input ended before the walk did: recorded as left before the end."))
+        return self._abandon()
 
     def _save_report(self) -> None:
         if self.save_report is None:

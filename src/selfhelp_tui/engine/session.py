@@ -242,7 +242,8 @@ class Session:
 
 
 def builtin_facts() -> dict[str, str]:
-    """Facts every walk starts with: today only the OS (linux, macos, windows)."""
-    from ..machine import current_os
+    """Facts every walk starts with: the OS, and on Linux the distribution, its
+    package manager and init system (machine.py)."""
+    from ..machine import machine_facts
 
-    return {"os": current_os()}
+    return machine_facts()

@@ -37,9 +37,9 @@ if TYPE_CHECKING:
     from .library import Library, LoadMode
     from .model import Guide
 
-#: 5: cards carry the search terms of every translation (guides/textsearch.py).
-#: (Not 4: main's 4 is the cache that keeps which guides replaced bundled ones.)
-CACHE_FORMAT = 5
+#: 6: cards carry the search terms of every translation (guides/textsearch.py).
+#: (4 and 5 are other layouts on other branches: each layout has its own number.)
+CACHE_FORMAT = 6
 CACHE_NAME = "library.pickle"
 #: The loader's code (and the records its classes are made with, at the package's
 #: top), and the catalogs its messages are translated with.
@@ -102,12 +102,24 @@ def stat_identity(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 class LibraryCache:
-    def __init__(self, path: Path, mode: LoadMode, override: bool) -> None:
+    def __init__(
+        self,
+        path: Path,
+        mode: LoadMode,
+        override: bool,
+        override_bundled: bool | frozenset[str] = False,
+    ) -> None:
         self.path = path
         from ..i18n import current_language
 
-        # Diagnostics are in the interface language; cards in the mode's.
-        self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}"
+        # Diagnostics are in the interface language; cards in the mode's; which
+        # guide wins a shared id depends on the config (override_bundled).
+        bundled = (
+            sorted(override_bundled)
+            if isinstance(override_bundled, frozenset)
+            else override_bundled
+        )
+        self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}|{bundled}"
         self.data: dict[str, Any] = {}
         self.entries_blob = b""
         with contextlib.suppress(Exception):  # any unreadable cache is no cache
@@ -120,10 +132,11 @@ class LibraryCache:
         if not self.data or self.data.get("files") != files:
             return False
         try:
-            infos, failures, results = pickle.loads(self.data["library"])
+            infos, failures, results, replaced = pickle.loads(self.data["library"])
         except Exception:
             return False
         lib.infos = infos
+        lib.replaced = replaced
         lib.keep_saved_results(results, failures)
         return True
 
@@ -165,7 +178,8 @@ class LibraryCache:
             "files": files,
             "entries": self.entries_blob,
             "library": pickle.dumps(
-                (lib.infos, lib.failures, pickle.dumps(lib.results, protocol=5)), protocol=5
+                (lib.infos, lib.failures, pickle.dumps(lib.results, protocol=5), lib.replaced),
+                protocol=5,
             ),
         }
         with contextlib.suppress(OSError):

@@ -229,26 +229,48 @@ def _check_probes(guide: Guide, rep: Reporter) -> None:
 
 def _check_facts(guide: Guide, rep: Reporter) -> None:
     """A `when` may only test facts something sets: a choice's or fallback's
-    `set:`, a check (its node id: pass or fail), or a built-in fact."""
-    known: set[str] = set(BUILTIN_FACTS)
+    `set:`, a check (its node id: pass or fail), or a built-in fact; and only for
+    a value the fact takes (or one the guide's own tests give it)."""
+    values: dict[str, set[str]] = {name: set(vals) for name, vals in BUILTIN_FACTS.items()}
     for node_id, node in guide.nodes.items():
         if isinstance(node, CheckNode):
-            known.add(node_id)
+            values.setdefault(node_id, set()).update(("pass", "fail"))
         for choice in getattr(node, "choices", []) + getattr(node, "fallback", []):
-            known.update(name for name, _value in choice.sets)
+            for name, value in choice.sets:
+                values.setdefault(name, set()).add(str(value))
+    # A guide's own tests may walk it as on a machine selfhelp has no name for.
+    for test in guide.tests:
+        for name, value in test.facts:
+            if name in values:
+                values[name].add(str(value))
     for node_id, node in guide.nodes.items():
         if not isinstance(node, BranchNode):
             continue
         for case in node.cases:
-            for name, _value in case.when:
-                if name not in known:
+            for name, value in case.when:
+                if name not in values:
                     rep.error(
                         case.pos,
                         "unknown-fact",
                         _("branch '{node}' tests the fact '{fact}', which nothing sets").format(
                             node=node_id, fact=name
                         ),
-                        did_you_mean(name, sorted(known)),
+                        did_you_mean(name, sorted(values)),
+                    )
+                elif values[name] and str(value) not in values[name]:
+                    rep.warning(
+                        case.pos,
+                        "unknown-fact-value",
+                        _(
+                            "branch '{node}' tests whether '{fact}' is '{value}', a value it "
+                            "never takes (it takes: {values})"
+                        ).format(
+                            node=node_id,
+                            fact=name,
+                            value=value,
+                            values=", ".join(sorted(values[name])),
+                        ),
+                        did_you_mean(str(value), sorted(values[name])),
                     )
 
 

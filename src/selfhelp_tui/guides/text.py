@@ -1,8 +1,9 @@
 """Guide text is content, never code.
 
 Terminal escape sequences and control characters are removed when a guide is
-loaded, so no frontend can be made to clear the screen, move the cursor or hide
-text. Rich markup is left in the text as written; every frontend shows it
+loaded (`sanitize.strip`), so no frontend can be made to clear the screen, move
+the cursor or hide text; what leaves the program is made safe again on its way out
+(sanitize.py). Rich markup is left in the text as written; every frontend shows it
 literally (Rich `Text`, Textual `Content`, or plain print), never parses it.
 """
 
@@ -10,27 +11,14 @@ from __future__ import annotations
 
 import re
 
-# CSI / OSC / other ESC sequences, then lone C0 (but \t \n), DEL, C1, and
-# bidirectional overrides that can reorder what a reader sees.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, terminated by BEL or ST
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
-    r"|\x1b[@-Z\\-_]?"  # two-byte sequences, or a lone ESC
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from ..sanitize import strip
 
 
 def clean_text(text: str) -> tuple[str, bool]:
     """Return the text without escape sequences and control characters, and
-    whether anything was removed. `\\r\\n` is normalised to `\\n` first."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    if not _CONTROLS.search(text):
-        return text, False
-    cleaned = _CONTROLS.sub("", _ESCAPES.sub("", text))
-    return cleaned, cleaned != text
+    whether anything was removed (`sanitize.strip`). `\\r\\n` is normalised to
+    `\\n` first."""
+    return strip(text)
 
 
 def markdown_to_plain(text: str) -> str:
@@ -51,10 +39,23 @@ def markdown_to_plain(text: str) -> str:
             continue
         line = re.sub(r"^(\s*)#{1,6}\s+", r"\1", line)
         line = re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1 (\2)", line)
-        line = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", line)
-        line = re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)", r"\1", line)
-        out.append(line)
+        # Inline code is a command too: `*.gz` keeps its asterisk. Emphasis
+        # markers are dropped only between the code spans.
+        parts = _INLINE_SPLIT.split(line)
+        for i in range(0, len(parts), 2):
+            parts[i] = _drop_emphasis(parts[i])
+        out.append("".join(parts))
     return "\n".join(out).strip("\n")
+
+
+#: A line cut into text and inline code spans (the odd items, backticks kept).
+_INLINE_SPLIT = re.compile(r"(`[^`\n]+`)")
+
+
+def _drop_emphasis(text: str) -> str:
+    """Emphasis markers out of a piece of text with no code in it."""
+    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    return re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)", r"\1", text)
 
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
