@@ -93,7 +93,7 @@ def test_the_config_can_allow_the_replacement_and_list_says_so(
     set_config(cli_env, override_bundled=allow)
     proc = selfhelp(cli_env, "list")
     row = next(line for line in proc.stdout.splitlines() if line.startswith("disk-full"))
-    assert "user (replaces bundled)" in row
+    assert "user folder (replaces bundled)" in row
     assert "warning: 'disk-full' from user replaces the bundled guide" in flat(proc.stderr)
     assert "refused" not in flat(proc.stderr)
     guide = listed(cli_env)["disk-full"]

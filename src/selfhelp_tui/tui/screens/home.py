@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 
 from ...guides.index import GuideInfo
 from ...guides.library import Library
-from ...guides.search import SearchIndex, match_spans
+from ...guides.search import SearchIndex, TagGroup, find_tags, match_spans, tag_groups
 from ...i18n import N_, _, ngettext
 from ...sanitize import one_line
 from ...texts import kind_title, title_language_note
@@ -106,6 +106,7 @@ class HomeScreen(Screen[None]):
         self.recent = [library.infos[g] for g in recent if g in library.infos]
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
+        self._tag_groups: list[TagGroup] | None = None
         self._all_options: list[Option] | None = None
         #: How many entries of the full list are shown while it is still being filled.
         self._filling: int | None = None
@@ -123,13 +124,16 @@ class HomeScreen(Screen[None]):
                 gc.freeze()
             return self._index
 
+    @property
+    def tag_groups(self) -> list[TagGroup]:
+        """The library's tags, a translated tag one with its source (guides/search.py)."""
+        if self._tag_groups is None:
+            self._tag_groups = tag_groups(self.guides)
+        return self._tag_groups
+
     def tags(self) -> list[tuple[str, int]]:
         """Every tag with the number of guides that carry it, most used first."""
-        counts: dict[str, int] = {}
-        for guide in self.guides:
-            for tag in dict.fromkeys(guide.tags):
-                counts[tag] = counts.get(tag, 0) + 1
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+        return [(group.name, len(group.guides)) for group in self.tag_groups]
 
     def _list_options(self) -> Iterator[Option]:
         """The list with nothing typed: recently used first, then every guide."""
@@ -158,13 +162,15 @@ class HomeScreen(Screen[None]):
                 self.query_one("#guide-list", OptionList).add_options(rest)
 
     def tag_options(self, tag: str) -> list[Option]:
-        want = tag.casefold()
-        found = [g for g in self.guides if want in (t.casefold() for t in g.tags)]
-        if not found:
+        """The guides of the tags `#tag` names: by any spelling, or its beginning."""
+        groups = find_tags(self.tag_groups, tag)
+        if not groups:
             message = _("No guide is tagged '{tag}'. Escape shows all guides.").format(tag=tag)
             return [Option(Text(message), disabled=True)]
+        found = list({g.id: g for group in groups for g in group.guides}.values())
+        names = ", ".join(group.name for group in groups)
         return [
-            _heading(_("Tagged '{tag}'").format(tag=tag)),
+            _heading(_("Tagged '{tag}'").format(tag=names)),
             *(Option(guide_prompt(g), id=g.id) for g in found),
         ]
 
