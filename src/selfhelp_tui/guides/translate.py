@@ -244,6 +244,30 @@ class ExtractReport:
     created: bool = False
 
 
+_SOFT_BREAK = re.compile(r"[ \t]*\n(?![ \t]*(?:\n|[-*+][ \t]|\d{1,9}[.)][ \t]|#|>|```|~~~))[ \t]*")
+_FENCED = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
+
+
+def same_when_reflowed(old: str, new: str) -> bool:
+    """Whether two source texts differ only in where their paragraphs' lines break
+    (Markdown shows a soft line break as a space): a writer who rewraps a paragraph
+    has not changed what the translation says. Code blocks, list items, headings
+    and paragraph breaks must be exactly as they were."""
+    if old == new:
+        return True
+
+    def flow(text: str) -> list[str]:
+        parts, last = [], 0
+        for m in _FENCED.finditer(text):
+            parts.append(_SOFT_BREAK.sub(" ", text[last : m.start()]))
+            parts.append(m.group(0))
+            last = m.end()
+        parts.append(_SOFT_BREAK.sub(" ", text[last:]))
+        return [re.sub(r"[ \t]+", " ", p).strip() if i % 2 == 0 else p for i, p in enumerate(parts)]
+
+    return flow(old) == flow(new)
+
+
 def update_translation(guide: Guide, po: PoFile | None, lang: str) -> tuple[PoFile, ExtractReport]:
     """The translation file of `guide` in `lang` with every source string, keeping
     the translations already made. A translation whose source text changed is
@@ -283,6 +307,8 @@ def update_translation(guide: Guide, po: PoFile | None, lang: str) -> tuple[PoFi
             report.new += 1
         else:
             was = state(entry, s.text)
+            if was == STALE and not entry.fuzzy and same_when_reflowed(entry.msgid, s.text):
+                was = CURRENT  # only the lines were broken differently: still true
             if was == STALE and not entry.fuzzy:
                 entry.previous_msgid = entry.msgid
                 entry.previous_msgctxt = entry.msgctxt if entry.msgctxt != s.context else None
