@@ -215,7 +215,12 @@ class SearchIndex:
                 hit = hits.setdefault(guide_id, Hit(self.guides[guide_id], 0.0))
                 hit.score += score
                 hit.matched |= matched[guide_id]
-        ranked = sorted(hits.values(), key=lambda h: (-h.score, h.guide.title.casefold()))
+        # Equal scores: a troubleshooter first (a reader types what went wrong, and
+        # a tutorial on the same words teaches something else), then by title.
+        ranked = sorted(
+            hits.values(),
+            key=lambda h: (-h.score, h.guide.kind != "troubleshooter", h.guide.title.casefold()),
+        )
         return ranked[:limit] if limit else ranked
 
 
