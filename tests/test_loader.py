@@ -131,9 +131,18 @@ def test_later_folder_overrides_by_id(tmp_path: Path) -> None:
         .replace('title: "The printer does not print"', 'title: "Our own printer guide"')
     )
     (override / "printer.yaml").write_text(text)
-    lib = load_library([Source(LIBRARY, "bundled"), Source(override, "ours")])
+    lib = load_library([Source(LIBRARY, "lib"), Source(override, "ours")])
     assert lib.guides["printer"].title == "Our own printer guide"
     assert lib.guides["printer"].origin == "ours"
+    assert lib.replaced == {"printer": "lib"}
+    # A bundled guide is replaced only when the config allows it (override_bundled).
+    sources = [Source(LIBRARY, "bundled"), Source(override, "ours")]
+    kept = load_library(sources)
+    assert kept.guides["printer"].origin == "bundled" and kept.replaced == {}
+    assert [d.code for r in kept.failures for d in r.errors] == ["shadows-bundled"]
+    allowed = load_library(sources, override_bundled=frozenset({"printer"}))
+    assert allowed.guides["printer"].origin == "ours"
+    assert allowed.replaced == {"printer": "bundled"} and not allowed.failures
 
 
 def test_duplicate_id_in_one_folder_is_an_error(tmp_path: Path) -> None:

@@ -143,10 +143,16 @@ class PlainWalker:
         self.say(_("Check: {what}").format(what=checking.description(node)))
         if self._scripted is not None:
             return self._scripted_check(node)
-        plan = checking.plan(self.session, node, self.trusted(self.walk.guide))
+        trusted = self.trusted(self.walk.guide)
+        plan = checking.plan(self.session, node, bool(trusted))
         if plan is checking.Plan.FALLBACK:
             self.say(_("(This guide's folder is not trusted, so its commands are not run.)"))
-            checking.decline(self.session, node, _("not offered: the guide is not trusted"))
+            reason = getattr(trusted, "reason", None)  # trust.Verdict: why not
+            if reason:
+                self.say(f"({reason})")
+            checking.decline(
+                self.session, node, reason or _("not offered: the guide is not trusted")
+            )
             self.show_fallback(node)
             return False
         if plan is checking.Plan.ASK:

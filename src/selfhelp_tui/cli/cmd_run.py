@@ -121,9 +121,9 @@ def run_plain(
     session = Session.start(
         guide, "plain", ctx.library.get, ctx.observers("plain"), facts=ctx.facts
     )
-    notice = ctx.first_run_notice()
-    if notice:
-        print(notice, file=sys.stderr)  # the transcript on stdout stays the walk alone
+    for notice in (ctx.first_run_notice(), *ctx.start_notices()):
+        if notice:
+            print(notice, file=sys.stderr)  # the transcript on stdout stays the walk alone
     scripted = iter(split_answers(answers)) if answers is not None else None
     walker = PlainWalker(
         session,

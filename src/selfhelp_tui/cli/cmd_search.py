@@ -24,20 +24,23 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.format == "json":
         print(json.dumps(
             [{"id": h.guide.id, "title": h.guide.title, "score": round(h.score, 2),
-              "matched": sorted(h.matched)} for h in hits],
+              "matched": sorted(h.matched), "source": h.guide.origin} for h in hits],
             indent=2, ensure_ascii=False,
         ))  # fmt: skip
         return 0 if hits else 1
     if not hits:
         print(_("No guide matches; try other words, or `selfhelp list`."))
         return 1
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False)
+    from ..sanitize import safe_console
+    from .cmd_list import source_of
+
+    console = safe_console(highlight=False)
     for h in hits:
         line = Text(f"{h.guide.id:<28} ")
         line.append_text(highlight(h.guide.title, h.matched))
+        line.append(f"  ({source_of(ctx.library, h.guide)})", style="dim")
         console.print(line)
     return 0
 

@@ -63,7 +63,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     gc.freeze()
     diags = sorted(
-        lib.diagnostics() + orphan_translation_diagnostics(lib),
+        lib.diagnostics()
+        + orphan_translation_diagnostics(lib)
+        + (bundled_id_diagnostics(lib) if ctx.include_bundled else []),
         key=Diagnostic.sort_key,
     )
     sys.stdout.write(render(diags, args.format))
@@ -93,6 +95,34 @@ def orphan_translation_diagnostics(lib: Library) -> list[Diagnostic]:
     for source, scan in lib.scans:
         if source.path.is_dir():
             out.extend(orphan_translations(scan.translations, scan.guides))
+    return out
+
+
+def bundled_id_diagnostics(lib: Library) -> list[Diagnostic]:
+    """Guides that use the id of a guide bundled with selfhelp: in the library the
+    bundled one is shown unless config.yaml's override_bundled lets them replace it."""
+    from ..guides.diagnostics import Pos, Reporter, display_path
+    from ..guides.library import bundled_guides_dir
+
+    bundled = load_library([Source(bundled_guides_dir(), "bundled")], mode=LoadMode(warnings=False))
+    out: list[Diagnostic] = []
+    for entry in lib.results:
+        theirs = bundled.infos.get(entry.info.id) if entry.info is not None else None
+        if theirs is None or theirs.path is None or theirs.path.resolve() == entry.path.resolve():
+            continue
+        rep = Reporter(display_path(entry.path))
+        rep.warning(
+            entry.id_pos or Pos(),
+            "shadows-bundled",
+            _(
+                "guide id '{id}' is the id of a bundled guide: selfhelp shows the bundled "
+                "one, and this file is refused, unless config.yaml allows the replacement"
+            ).format(id=theirs.id),
+            _("choose another id, or list '{id}' under override_bundled in config.yaml").format(
+                id=theirs.id
+            ),
+        )
+        out.extend(rep.items)
     return out
 
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .library import Library, LoadMode
     from .model import Guide
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CACHE_NAME = "library.pickle"
 #: The loader's code (and the records its classes are made with, at the package's
 #: top), and the catalogs its messages are translated with.
@@ -83,12 +83,24 @@ def stat_identity(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 class LibraryCache:
-    def __init__(self, path: Path, mode: LoadMode, override: bool) -> None:
+    def __init__(
+        self,
+        path: Path,
+        mode: LoadMode,
+        override: bool,
+        override_bundled: bool | frozenset[str] = False,
+    ) -> None:
         self.path = path
         from ..i18n import current_language
 
-        # Diagnostics are in the interface language; cards in the mode's.
-        self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}"
+        # Diagnostics are in the interface language; cards in the mode's; which
+        # guide wins a shared id depends on the config (override_bundled).
+        bundled = (
+            sorted(override_bundled)
+            if isinstance(override_bundled, frozenset)
+            else override_bundled
+        )
+        self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}|{bundled}"
         self.data: dict[str, Any] = {}
         self.entries_blob = b""
         with contextlib.suppress(Exception):  # any unreadable cache is no cache
@@ -101,10 +113,11 @@ class LibraryCache:
         if not self.data or self.data.get("files") != files:
             return False
         try:
-            infos, failures, results = pickle.loads(self.data["library"])
+            infos, failures, results, replaced = pickle.loads(self.data["library"])
         except Exception:
             return False
         lib.infos = infos
+        lib.replaced = replaced
         lib.keep_saved_results(results, failures)
         return True
 
@@ -146,7 +159,8 @@ class LibraryCache:
             "files": files,
             "entries": self.entries_blob,
             "library": pickle.dumps(
-                (lib.infos, lib.failures, pickle.dumps(lib.results, protocol=5)), protocol=5
+                (lib.infos, lib.failures, pickle.dumps(lib.results, protocol=5), lib.replaced),
+                protocol=5,
             ),
         }
         with contextlib.suppress(OSError):

@@ -1,8 +1,12 @@
 """The library: every guide from every folder, with what could not be loaded.
 
 Folders are read in order (bundled, the user's folder, SELFHELP_GUIDES, then
---guides); a later folder overrides an earlier one by guide id. A broken file
-never stops the others: it is kept in `failures` with its diagnostics.
+--guides); a later folder overrides an earlier one by guide id, except a bundled
+guide: a folder may replace one only when the config says so (`override_bundled`),
+otherwise the bundled guide stays and the other file is refused
+(`shadows-bundled`), so a pack cannot pass itself off as the product's own guide.
+A broken file never stops the others: it is kept in `failures` with its
+diagnostics.
 
 The library holds a card per guide (guides/index.py), not its nodes: a guide is
 read, checked and translated when it is opened (`get`), or taken as it was last
@@ -113,6 +117,8 @@ class Library:
     _saved_failures: list[FileEntry] = field(default_factory=list, repr=False, compare=False)
     #: Guides as last opened, when the library has a cache (guides/cache.py).
     opened_cache: OpenedCache | None = field(default=None, repr=False, compare=False)
+    #: Guide id -> the origin of the guide it replaced (an earlier folder's).
+    replaced: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, guides: Iterable[Guide]) -> Library:
@@ -356,15 +362,18 @@ def load_library(
     sources: Sequence[Source],
     *,
     override: bool = True,
+    override_bundled: bool | frozenset[str] = False,
     workers: int = 1,
     cache: Path | None = None,
     mode: LoadMode | None = None,
 ) -> Library:
     """Read every guide of every source. With `override`, a later source replaces an
-    earlier guide of the same id; without it (validate), a second id is an error.
-    `workers` > 1 reads large libraries in that many processes; `cache` names the
-    file that keeps the library between runs (guides/cache.py)."""
+    earlier guide of the same id, but a bundled guide only when `override_bundled`
+    allows it (True, or its id in the set); without `override` (validate), a second
+    id is an error. `workers` > 1 reads large libraries in that many processes;
+    `cache` names the file that keeps the library between runs (guides/cache.py)."""
     mode = mode or LoadMode()
+    policy = _Policy(override, override_bundled)
     lib = Library(lang=mode.lang)
     scans = lib.scans
     for source in sources:
@@ -384,11 +393,11 @@ def load_library(
     try:
         if cache is None:
             jobs = [(Path(name), origin) for name, origin in names]
-            _fill(lib, read_entries(jobs, mode, workers), sources_of, override)
+            _fill(lib, read_entries(jobs, mode, workers), sources_of, policy)
             return lib
         from .cache import LibraryCache, OpenedCache
 
-        store = LibraryCache(cache, mode, override)
+        store = LibraryCache(cache, mode, override, override_bundled)
         lib.opened_cache = OpenedCache(cache.parent / OPENED_FOLDER, store.key)
         identities = {k: v for _source, scan in scans for k, v in scan.identities.items()}
         # Every file and translation as it is now: when none changed, the library
@@ -406,7 +415,7 @@ def load_library(
             return identities.get(str(path)), translation
 
         entries = store.entries(jobs, identity_now, lambda todo: read_entries(todo, mode, workers))
-        _fill(lib, entries, sources_of, override)
+        _fill(lib, entries, sources_of, policy)
         store.save_library(files, lib)
     finally:
         if collecting:
@@ -414,7 +423,20 @@ def load_library(
     return lib
 
 
-def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], override: bool) -> None:
+class _Policy:
+    """Which guide wins when two folders hold the same id."""
+
+    def __init__(self, override: bool, bundled: bool | frozenset[str]) -> None:
+        self.override = override
+        self.bundled = bundled
+
+    def may_replace_bundled(self, guide_id: str) -> bool:
+        return self.bundled is True or (
+            isinstance(self.bundled, frozenset) and guide_id in self.bundled
+        )
+
+
+def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], policy: _Policy) -> None:
     """The library from its files: ids made unique, links between guides checked."""
     winners: dict[str, FileEntry] = {}
     source_of: dict[str, int] = {}
@@ -424,9 +446,16 @@ def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], overrid
         if info is None:
             continue
         first = winners.get(info.id)
-        if first is not None and (not override or source_of[info.id] == source):
+        if first is not None and (not policy.override or source_of[info.id] == source):
             _duplicate(entry, first)
             continue
+        shadows = first is not None and first.origin == "bundled" and entry.origin != "bundled"
+        if shadows and not policy.may_replace_bundled(info.id):
+            assert first is not None
+            _shadows_bundled(entry, first)
+            continue
+        if first is not None:
+            lib.replaced[info.id] = first.origin
         winners[info.id] = entry
         source_of[info.id] = source
     _check_guide_links(winners)
@@ -450,6 +479,22 @@ def _duplicate(entry: FileEntry, first: FileEntry) -> None:
         _("guide id '{id}' is already used by {path}").format(
             id=entry.info.id, path=display_path(first.path)
         ),
+    )
+    entry.fail(rep.items)
+
+
+def _shadows_bundled(entry: FileEntry, bundled: FileEntry) -> None:
+    assert entry.info is not None
+    rep = Reporter(display_path(entry.path))
+    rep.error(
+        entry.id_pos or Pos(),
+        "shadows-bundled",
+        _(
+            "refused: guide id '{id}' is the id of a bundled guide ({path}), which is shown instead"
+        ).format(id=entry.info.id, path=display_path(bundled.path)),
+        _(
+            "to let this folder replace it, list '{id}' under override_bundled in config.yaml"
+        ).format(id=entry.info.id),
     )
     entry.fail(rep.items)
 

@@ -1,8 +1,9 @@
 """Guide text is content, never code.
 
 Terminal escape sequences and control characters are removed when a guide is
-loaded, so no frontend can be made to clear the screen, move the cursor or hide
-text. Rich markup is left in the text as written; every frontend shows it
+loaded (`sanitize.strip`), so no frontend can be made to clear the screen, move
+the cursor or hide text; what leaves the program is made safe again on its way out
+(sanitize.py). Rich markup is left in the text as written; every frontend shows it
 literally (Rich `Text`, Textual `Content`, or plain print), never parses it.
 """
 
@@ -10,27 +11,14 @@ from __future__ import annotations
 
 import re
 
-# CSI / OSC / other ESC sequences, then lone C0 (but \t \n), DEL, C1, and
-# bidirectional overrides that can reorder what a reader sees.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, terminated by BEL or ST
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
-    r"|\x1b[@-Z\\-_]?"  # two-byte sequences, or a lone ESC
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from ..sanitize import strip
 
 
 def clean_text(text: str) -> tuple[str, bool]:
     """Return the text without escape sequences and control characters, and
-    whether anything was removed. `\\r\\n` is normalised to `\\n` first."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    if not _CONTROLS.search(text):
-        return text, False
-    cleaned = _CONTROLS.sub("", _ESCAPES.sub("", text))
-    return cleaned, cleaned != text
+    whether anything was removed (`sanitize.strip`). `\\r\\n` is normalised to
+    `\\n` first."""
+    return strip(text)
 
 
 def markdown_to_plain(text: str) -> str:

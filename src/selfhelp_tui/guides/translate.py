@@ -29,6 +29,7 @@ from ..i18n.languages import LANGUAGES, PSEUDO, language_name
 from ..i18n.po import PoEntry, PoError, PoFile, format_po, parse_po
 from ..i18n.pseudo import pseudo
 from ..record import record, replace
+from ..sanitize import strip
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
 from .index import PO_SUFFIX, translation_path
 from .loader import display_path
@@ -160,7 +161,9 @@ def current_texts(guide: Guide, po: PoFile) -> dict[str, str]:
     for s in source_strings(guide):
         entry = by_context.get(s.context)
         if entry is not None and state(entry, s.text) == CURRENT:
-            out[s.context] = entry.msgstr
+            # A translation is as untrusted as the guide: the same clean-up as the
+            # loader's (validate warns about it: `control-characters`).
+            out[s.context] = strip(entry.msgstr)[0]
     return out
 
 
@@ -390,6 +393,15 @@ def check_translation(guide: Guide, path: Path, lang: str) -> list[Diagnostic]:
         found[ctx] = entry
         st = state(entry, source.text)
         subject = _subject(source)
+        if strip(entry.msgstr)[1]:
+            rep.warning(
+                where,
+                "control-characters",
+                _(
+                    "the {lang} translation of {subject} contains control characters or "
+                    "escape sequences; they are removed when it is shown"
+                ).format(lang=lang, subject=subject),
+            )
         if st == STALE:
             if entry.fuzzy:
                 message = _(

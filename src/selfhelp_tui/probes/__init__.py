@@ -13,7 +13,8 @@ Promises `run_probe` keeps, whatever the guide says:
   probes run on a watchdog thread, `run` kills the command and its process group;
 - `run` never goes through a shell: the argv is executed as written, which is also
   exactly what `describe_probe` shows the reader before asking for consent;
-- command output is capped (`OUTPUT_CAP`) and redacted (`redact.py`) before it
+- command output is cleaned of escape sequences and control characters
+  (`sanitize.strip`), redacted (`redact.py`) and capped (`OUTPUT_CAP`) before it
   leaves this module.
 
 No frontend code here: the caller decides when to ask for consent and how to show
@@ -32,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from ..i18n import _
 from ..machine import current_os
 from ..record import replace
+from ..sanitize import strip
 from . import network, system
 from .base import (
     DNS_GRACE,
@@ -344,7 +346,8 @@ def run_probe(
         # Redact before capping: a cut must not split a secret out of a pattern's reach.
         output = cap_output(redact(result.output, extra_secret_patterns))
         result = replace(result, output=output)
-    return replace(result, duration_s=time.monotonic() - started)
+    summary = strip(result.summary)[0]  # it may quote an error from the system
+    return replace(result, summary=summary, duration_s=time.monotonic() - started)
 
 
 # --- the probes ---------------------------------------------------------------
@@ -531,7 +534,10 @@ class _Drain:
                 self.stream.close()
         data = bytes(self.head) + (b"\n" if self.cut else b"") + bytes(self.tail)
         encoding = locale.getpreferredencoding(False) or "utf-8"
-        return data.decode(encoding, errors="replace").replace("\r\n", "\n")
+        # A command's colours and escapes go where the output is read: they would
+        # drive the terminal it is shown on, and could split a word from the
+        # `matches` pattern or a secret from its redaction pattern.
+        return strip(data.decode(encoding, errors="replace"))[0]
 
 
 def cap_output(text: str, cap: int = OUTPUT_CAP) -> str:

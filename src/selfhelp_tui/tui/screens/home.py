@@ -28,6 +28,7 @@ from ...guides.index import GuideInfo
 from ...guides.library import Library
 from ...guides.search import SearchIndex, match_spans
 from ...i18n import N_, _, ngettext
+from ...sanitize import one_line
 from ...texts import kind_title, title_language_note
 
 
@@ -197,7 +198,7 @@ class HomeScreen(Screen[None]):
         )
         for result in failures:
             first = result.errors[0] if result.errors else None
-            text.append("\n  " + (first.format() if first else str(result.path)))
+            text.append("\n  " + (first.format() if first else one_line(result.file)))
             if len(result.errors) > 1:
                 more = len(result.errors) - 1
                 text.append(

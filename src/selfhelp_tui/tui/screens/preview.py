@@ -25,6 +25,7 @@ from ...guides.diagnostics import Diagnostic
 from ...guides.loader import load_guide
 from ...guides.model import Guide
 from ...i18n import N_, _
+from ...sanitize import one_line
 from ...texts import outcome_title
 from .walk import WalkScreen
 
@@ -94,7 +95,8 @@ class PreviewScreen(WalkScreen):
         return (st.st_mtime_ns, st.st_size)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(_("Preview: {file}").format(file=str(self.path))), id="title-bar")
+        title = _("Preview: {file}").format(file=one_line(str(self.path)))
+        yield Static(Text(title), id="title-bar")
         with Horizontal(id="preview-body"):
             with Vertical(id="preview-walk"):
                 yield Static(id="where")

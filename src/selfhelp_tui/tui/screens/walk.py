@@ -234,7 +234,7 @@ class WalkScreen(Screen[None]):
         found = self.session.check_result()
         if found is None:
             trusted = self.app.trusted(self.walk.guide)  # type: ignore[attr-defined]
-            plan = checking.plan(self.session, node, trusted)
+            plan = checking.plan(self.session, node, bool(trusted))
             if plan is checking.Plan.ASK:
                 return [
                     (_("Run this command"), self.run_check),
@@ -242,8 +242,11 @@ class WalkScreen(Screen[None]):
                     (_("Do not run it; I will answer myself"), self.decline_check),
                 ]
             if plan is checking.Plan.FALLBACK:
+                reason = getattr(trusted, "reason", None)  # trust.Verdict: why not
                 checking.decline(
-                    self.session, node, _("not offered: the guide's folder is not trusted")
+                    self.session,
+                    node,
+                    reason or _("not offered: the guide's folder is not trusted"),
                 )
             else:
                 self.call_after_refresh(self.run_check)
