@@ -208,8 +208,10 @@ def test_escape_sequences_are_removed_from_text(write_guide) -> None:  # type: i
 
 @pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.yaml")), ids=lambda p: p.name)
 def test_bundled_guides_are_clean(path: Path) -> None:
+    """Nothing to fix in a bundled guide. `run-probe` is a reminder, not a fault:
+    bundled guides are trusted, and their `run` checks still ask the reader first."""
     result = load_guide(path)
-    assert result.diagnostics == []
+    assert [d.code for d in result.diagnostics if d.code != "run-probe"] == []
     assert result.guide is not None
 
 
@@ -275,18 +277,28 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     assert result.diagnostics == [] and result.guide is not None
 
 
+@pytest.fixture(scope="module")
+def bundled_library():  # type: ignore[no-untyped-def]
+    return load_library([Source(BUNDLED, "bundled")])
+
+
 @pytest.mark.parametrize("path", sorted(BUNDLED.glob("*.yaml")), ids=lambda p: p.name)
-def test_bundled_guide_tests_pass_and_visit_every_node(path: Path) -> None:
+def test_bundled_guide_tests_pass_and_visit_every_node(path: Path, bundled_library) -> None:  # type: ignore[no-untyped-def]
+    """A test may follow a link into another bundled guide (`guide:disk-full`) and
+    end at that guide's outcome; only this guide's own nodes count as visited."""
     from selfhelp_tui.engine import Walk
+    from selfhelp_tui.engine.testing import follow_path
 
     guide = load_guide(path).guide
     assert guide is not None and guide.tests
     visited: set[str] = set()
     for test in guide.tests:
-        walk = Walk(guide, builtin_facts=dict(test.facts))
+        walk = Walk(guide, bundled_library.guides.get, dict(test.facts))
+        if test.path:
+            follow_path(walk, test.path)
         for answer in test.answers:
             walk.answer(answer)
-        visited.update(walk.path)
+        visited.update(node for node in walk.path if "#" not in node)
         if test.outcome:
             assert walk.outcome == test.outcome, test.name
         else:

@@ -4,6 +4,7 @@ and a real pseudo-terminal."""
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import subprocess
@@ -551,10 +552,10 @@ def test_answers_never_run_a_command(site, tmp_path: Path, cli_env) -> None:  # 
     assert data["steps"][1]["answer"] == "It says hello"
 
 
-def _answers_for(guide, test) -> list[str]:  # type: ignore[no-untyped-def]
+def _answers_for(guide, test, resolve=None) -> list[str]:  # type: ignore[no-untyped-def]
     """A guide test's answers as `--answers` takes them: `ack` before each answer
-    given on a node with a caution."""
-    walk = Walk(guide, builtin_facts=dict(test.facts))
+    given on a node with a caution (in a linked guide too)."""
+    walk = Walk(guide, resolve, dict(test.facts))
     out: list[str] = []
     for answer in test.answers:
         if walk.node.caution:
@@ -562,6 +563,11 @@ def _answers_for(guide, test) -> list[str]:  # type: ignore[no-untyped-def]
         out.append(str(answer))
         walk.answer(answer)
     return out
+
+
+@functools.cache
+def _bundled_library():  # type: ignore[no-untyped-def]
+    return load_library([Source(BUNDLED, "bundled")])
 
 
 BUNDLED_TESTS = [
@@ -586,10 +592,11 @@ def test_answers_on_every_bundled_guide_reach_the_tested_outcome(
     facts = dict(test.facts)
     # The test's facts exactly: its own, and the machine's unset (os=).
     fact_args = [f"--fact={k}={facts.get(k, '')}" for k in {**builtin_facts(), **facts}]
-    answers = _answers_for(guide, test)
+    resolve = _bundled_library().guides.get  # a test may follow a link to another guide
+    answers = _answers_for(guide, test, resolve)
     if test.path:
         # A path test: the CLI takes answers, so turn the path into them first.
-        walk = Walk(guide, builtin_facts=facts)
+        walk = Walk(guide, resolve, builtin_facts=facts)
         follow_path(walk, test.path)
         answers = [str(c + 1) for c in walk.choices] + answers
     done = subprocess.run(

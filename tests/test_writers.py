@@ -193,12 +193,18 @@ def test_tests_keyed_by_node_ids_survive_reordered_choices(write_guide, capsys) 
 
 
 def test_paths_reports_no_untested_node_on_bundled_guides() -> None:
+    """Every node of every bundled guide is walked by one of its tests. A deep guide
+    has too many paths to list (every check with a fallback multiplies them), so its
+    report is made of random walks: the figures must add up either way."""
     for path in BUNDLED_FILES:
         guide = load_guide(path).guide
         assert guide is not None
         report = path_report(guide)
-        assert report.exhaustive and report.untested == [], guide.id
-        assert sum(report.outcomes.values()) == len(report.paths or [])
+        assert report.untested == [], guide.id
+        if report.exhaustive:
+            assert sum(report.outcomes.values()) == len(report.paths or [])
+        else:
+            assert sum(report.outcomes.values()) == report.runs, guide.id
 
 
 def test_paths_falls_back_to_seeded_random_walks(capsys) -> None:  # type: ignore[no-untyped-def]

@@ -181,7 +181,10 @@ class PlainWalker:
         from .engine import checking
         from .probes import ProbeResult, needs_consent
 
-        answer = self._next_answer("> ")
+        try:
+            answer = self._next_answer("> ")
+        except EOFError:
+            return False  # the answers end here: the walk stops as at any other node
         word = answer.strip().casefold()
         if word == "check" and not needs_consent(node.probe):
             result = checking.perform(self.session, node)
