@@ -31,6 +31,10 @@ def bundled():  # type: ignore[no-untyped-def]
         ("ssh permision denied", "ssh-connection"),
         ("rejected push", "git-push-rejected"),
         ("wifi", "no-network-linux"),
+        ("Temporary failure in name resolution", "no-network-linux"),
+        ("kex_exchange_identification", "ssh-connection"),
+        ("passwordless ssh", "ssh-key-login"),
+        ("set up ssh key", "ssh-key-login"),
         ("write guide", "writing-your-first-guide"),
     ],
 )

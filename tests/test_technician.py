@@ -458,6 +458,18 @@ def test_disk_full_plain_over_a_pipe_measures_free_space_itself(cli_env, tmp_pat
     assert "abandoned" in text
 
 
+def test_plain_mode_keeps_inline_commands_exactly(cli_env) -> None:  # type: ignore[no-untyped-def]
+    """Plain mode drops emphasis markers, but never inside inline code: `*.gz` is a
+    pattern the reader types."""
+    done = subprocess.run(
+        [*selfhelp_cmd(), "run", "disk-full", "--fact", "os=linux", "--fact", "init=other",
+         "--answers", "fail,/var/log,ack,next,1"],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Old rotated files (`*.1`, `*.gz`, `*.old`) can be deleted." in done.stdout
+
+
 def trust(folder: Path, cli_env: dict[str, str]) -> None:
     """List `folder` under trusted_folders in the test's config file."""
     config = Path(cli_env["SELFHELP_DATA_DIR"]) / "config" / "config.yaml"
@@ -552,16 +564,44 @@ def test_answers_never_run_a_command(site, tmp_path: Path, cli_env) -> None:  # 
     assert data["steps"][1]["answer"] == "It says hello"
 
 
-def _answers_for(guide, test, resolve=None) -> list[str]:  # type: ignore[no-untyped-def]
-    """A guide test's answers as `--answers` takes them: `ack` before each answer
-    given on a node with a caution (in a linked guide too)."""
-    walk = Walk(guide, resolve, dict(test.facts))
-    out: list[str] = []
+def test_answers_that_end_at_a_check_leave_the_walk_like_anywhere_else(site, cli_env) -> None:  # type: ignore[no-untyped-def]
+    guide, _marker = site
+    done = subprocess.run(
+        [*selfhelp_cmd(), "--no-bundled", "--guides", str(guide.path.parent), "run", "site",
+         "--answers", "pass"],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.rstrip().endswith("recorded as left before the end.")
+
+
+def _answers_for(guide, test, resolve) -> list[str]:  # type: ignore[no-untyped-def]
+    """A guide test's walk (its `path`, then its answers, into linked guides too) as
+    `--answers` takes it: a choice number at a question, `next` at a step, `pass` or
+    `fail` (or a fallback answer's number) at a check, and `ack` before each answer
+    on a node with a caution."""
+    from selfhelp_tui.engine.testing import follow_path
+    from selfhelp_tui.guides.model import CheckNode, StepNode
+
+    walk = Walk(guide, resolve, builtin_facts=dict(test.facts))
+    if test.path:
+        follow_path(walk, test.path)
     for answer in test.answers:
-        if walk.node.caution:
-            out.append("ack")
-        out.append(str(answer))
         walk.answer(answer)
+    out: list[str] = []
+    for position, index in zip(walk.stack, walk.choices, strict=False):
+        node = resolve(position.guide_id).nodes[position.node_id]
+        if node.is_auto:
+            continue  # a branch: the CLI follows it on its own
+        if node.caution:
+            out.append("ack")
+        if isinstance(node, CheckNode):
+            out.append(("pass", "fail")[index] if index < 2 else str(index - 1))
+        elif isinstance(node, StepNode):
+            out.append("next")
+        else:
+            out.append(str(index + 1))
     return out
 
 
@@ -584,21 +624,15 @@ def test_answers_on_every_bundled_guide_reach_the_tested_outcome(
     path: Path, index: int, cli_env
 ) -> None:  # type: ignore[no-untyped-def]
     from selfhelp_tui.engine.session import builtin_facts
-    from selfhelp_tui.engine.testing import follow_path
 
-    guide = load_guide(path, "bundled").guide
+    library = _bundled_library()  # a test may follow a link to another guide
+    guide = library.get(path.stem)
     assert guide is not None
     test = guide.tests[index]
     facts = dict(test.facts)
     # The test's facts exactly: its own, and the machine's unset (os=).
     fact_args = [f"--fact={k}={facts.get(k, '')}" for k in {**builtin_facts(), **facts}]
-    resolve = _bundled_library().guides.get  # a test may follow a link to another guide
-    answers = _answers_for(guide, test, resolve)
-    if test.path:
-        # A path test: the CLI takes answers, so turn the path into them first.
-        walk = Walk(guide, resolve, builtin_facts=facts)
-        follow_path(walk, test.path)
-        answers = [str(c + 1) for c in walk.choices] + answers
+    answers = _answers_for(guide, test, library.get)
     done = subprocess.run(
         [*selfhelp_cmd(), "--no-bundled", "--guides", str(BUNDLED), "run", guide.id, *fact_args,
          "--answers", ",".join(f'"{a}"' if "," in a else a for a in answers)],

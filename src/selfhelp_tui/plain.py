@@ -219,9 +219,14 @@ class PlainWalker:
         self.show_node()
         while not walk.finished:
             node = walk.node
-            if isinstance(node, CheckNode) and self.do_check(node):
-                self.show_node()
-                continue
+            if isinstance(node, CheckNode):
+                try:
+                    decided = self.do_check(node)
+                except EOFError:  # the answers ended at a check: as at any other node
+                    return self._input_ended()
+                if decided:
+                    self.show_node()
+                    continue
             options = walk.options()
             if self.session.needs_acknowledgement():
                 prompt = _("[type 'ack' once you have read the caution, back, quit] > ")
@@ -232,9 +237,7 @@ class PlainWalker:
             try:
                 answer = self._next_answer(prompt).strip()
             except EOFError:
-                self.say()
-                self.say(_("Input ended before the walk did: recorded as left before the end."))
-                return self._abandon()
+                return self._input_ended()
             word = answer.casefold()
             if word == _("next").casefold():
                 answer = NEXT_WORD
@@ -264,6 +267,11 @@ class PlainWalker:
         self.say(_("Outcome: {outcome}").format(outcome=outcome_title(result)))
         self._notices()
         return PlainResult(self.session, result, 0)
+
+    def _input_ended(self) -> PlainResult:
+        self.say()
+        self.say(_("Input ended before the walk did: recorded as left before the end."))
+        return self._abandon()
 
     def _save_report(self) -> None:
         if self.save_report is None:

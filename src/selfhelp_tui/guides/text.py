@@ -39,10 +39,23 @@ def markdown_to_plain(text: str) -> str:
             continue
         line = re.sub(r"^(\s*)#{1,6}\s+", r"\1", line)
         line = re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1 (\2)", line)
-        line = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", line)
-        line = re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)", r"\1", line)
-        out.append(line)
+        # Inline code is a command too: `*.gz` keeps its asterisk. Emphasis
+        # markers are dropped only between the code spans.
+        parts = _INLINE_SPLIT.split(line)
+        for i in range(0, len(parts), 2):
+            parts[i] = _drop_emphasis(parts[i])
+        out.append("".join(parts))
     return "\n".join(out).strip("\n")
+
+
+#: A line cut into text and inline code spans (the odd items, backticks kept).
+_INLINE_SPLIT = re.compile(r"(`[^`\n]+`)")
+
+
+def _drop_emphasis(text: str) -> str:
+    """Emphasis markers out of a piece of text with no code in it."""
+    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    return re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)", r"\1", text)
 
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
