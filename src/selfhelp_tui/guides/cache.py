@@ -1,8 +1,8 @@
 """A cache of the library, so a big library opens as fast as a small one.
 
 Parsing and checking a guide costs milliseconds; a product may ship thousands, and
-the reader should not wait for all of them on every start. One file in the user
-cache folder keeps:
+the reader should not wait for all of them on every start. A file in the user
+cache folder per set of guide folders (the last `MAX_SLOTS` sets used) keeps:
 
 - the library as the app last saw it (each guide's card, what failed and why),
   used as it is when no guide or translation file has changed since;
@@ -37,8 +37,13 @@ if TYPE_CHECKING:
     from .library import Library, LoadMode
     from .model import Guide
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 CACHE_NAME = "library.pickle"
+#: Folder sets kept, each in a file of its own (`library-<slot>.pickle`): a
+#: technician who opens the bundled guides, then a customer's folder beside them,
+#: then the bundled ones again parses nothing the second time. The least recently
+#: used go first.
+MAX_SLOTS = 8
 #: The loader's code (and the records its classes are made with, at the package's
 #: top), and the catalogs its messages are translated with.
 STAMPED = (
@@ -89,8 +94,9 @@ class LibraryCache:
         mode: LoadMode,
         override: bool,
         override_bundled: bool | frozenset[str] = False,
+        slot: str = "",
     ) -> None:
-        self.path = path
+        self.path = path.with_name(f"{path.stem}-{slot}{path.suffix}") if slot else path
         from ..i18n import current_language
 
         # Diagnostics are in the interface language; cards in the mode's; which
@@ -103,10 +109,34 @@ class LibraryCache:
         self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}|{bundled}"
         self.data: dict[str, Any] = {}
         self.entries_blob = b""
+        self.data = self._read(self.path)
+        if not self.data and slot:
+            # A folder set seen for the first time: the files it shares with the
+            # set used last need not be read again (only their entries are taken).
+            for other in self._slots():
+                entries = self._read(other).get("entries")
+                if entries:
+                    self.data = {"key": self.key, "entries": entries}
+                    break
+
+    def _read(self, path: Path) -> dict[str, Any]:
         with contextlib.suppress(Exception):  # any unreadable cache is no cache
             data = pickle.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("key") == self.key:
-                self.data = data
+                return data
+        return {}
+
+    def _slots(self) -> list[Path]:
+        """The other folder sets' files, the most recently used first."""
+        found = []
+        with contextlib.suppress(OSError):
+            prefix = self.path.name.rsplit("-", 1)[0] + "-"
+            with os.scandir(self.path.parent) as entries:
+                for entry in entries:
+                    if entry.name.startswith(prefix) and entry.path != str(self.path):
+                        with contextlib.suppress(OSError):
+                            found.append((entry.stat().st_mtime_ns, Path(entry.path)))
+        return [path for _mtime, path in sorted(found, reverse=True)]
 
     def load_library(self, files: list[Any], lib: Library) -> bool:
         """Fill `lib` as saved, if every file is as it was then."""
@@ -119,6 +149,8 @@ class LibraryCache:
         lib.infos = infos
         lib.replaced = replaced
         lib.keep_saved_results(results, failures)
+        with contextlib.suppress(OSError):
+            os.utime(self.path)  # used now: the last to be evicted
         return True
 
     def entries(
@@ -165,6 +197,9 @@ class LibraryCache:
         }
         with contextlib.suppress(OSError):
             write_atomic(self.path, pickle.dumps(data, protocol=5))
+        for old in self._slots()[MAX_SLOTS - 1 :]:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 class OpenedCache:

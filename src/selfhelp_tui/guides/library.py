@@ -397,7 +397,7 @@ def load_library(
             return lib
         from .cache import LibraryCache, OpenedCache
 
-        store = LibraryCache(cache, mode, override, override_bundled)
+        store = LibraryCache(cache, mode, override, override_bundled, slot=_slot(sources))
         lib.opened_cache = OpenedCache(cache.parent / OPENED_FOLDER, store.key)
         identities = {k: v for _source, scan in scans for k, v in scan.identities.items()}
         # Every file and translation as it is now: when none changed, the library
@@ -421,6 +421,16 @@ def load_library(
         if collecting:
             gc.enable()
     return lib
+
+
+def _slot(sources: Sequence[Source]) -> str:
+    """A short name for a set of guide folders, for its own library cache file
+    (zlib's CRC: no hashlib on the start-up path; a clash costs only a rebuild, since
+    the cache checks every file anyway)."""
+    import zlib
+
+    text = "\0".join(f"{source.origin}\1{os.path.abspath(source.path)}" for source in sources)
+    return f"{zlib.crc32(text.encode('utf-8', 'surrogateescape')):08x}"
 
 
 class _Policy:
