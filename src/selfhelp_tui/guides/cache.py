@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from .library import Library, LoadMode
     from .model import Guide
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 CACHE_NAME = "library.pickle"
 #: Folder sets kept, each in a file of its own (`library-<slot>.pickle`): a
 #: technician who opens the bundled guides, then a customer's folder beside them,
@@ -143,10 +143,10 @@ class LibraryCache:
         if not self.data or self.data.get("files") != files:
             return False
         try:
-            infos, failures, results, replaced = pickle.loads(self.data["library"])
+            infos, locations, failures, results, replaced = pickle.loads(self.data["library"])
         except Exception:
             return False
-        lib.infos = infos
+        lib.keep_saved_infos(infos, locations)
         lib.replaced = replaced
         lib.keep_saved_results(results, failures)
         with contextlib.suppress(OSError):
@@ -191,7 +191,13 @@ class LibraryCache:
             "files": files,
             "entries": self.entries_blob,
             "library": pickle.dumps(
-                (lib.infos, lib.failures, pickle.dumps(lib.results, protocol=5), lib.replaced),
+                (
+                    pickle.dumps(lib.infos, protocol=5),
+                    {i: (info.file, info.origin) for i, info in lib.infos.items()},
+                    lib.failures,
+                    pickle.dumps(lib.results, protocol=5),
+                    lib.replaced,
+                ),
                 protocol=5,
             ),
         }
