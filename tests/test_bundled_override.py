@@ -93,7 +93,7 @@ def test_the_config_can_allow_the_replacement_and_list_says_so(
     set_config(cli_env, override_bundled=allow)
     proc = selfhelp(cli_env, "list")
     row = next(line for line in proc.stdout.splitlines() if line.startswith("disk-full"))
-    assert "user (replaces bundled)" in row
+    assert "user folder (replaces bundled)" in row
     assert "warning: 'disk-full' from user replaces the bundled guide" in flat(proc.stderr)
     assert "refused" not in flat(proc.stderr)
     guide = listed(cli_env)["disk-full"]
@@ -128,3 +128,26 @@ def test_other_folders_still_override_each_other(tmp_path: Path, cli_env: dict[s
     assert "Second" in proc.stdout and "First" not in proc.stdout
     # The source column folds a long path: read it without the fold.
     assert f"{second}(replaces{first})" in "".join(proc.stdout.split())
+
+
+def test_a_copy_of_the_bundled_guides_is_no_impostor(
+    tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """The repository's guides/ beside a non-editable install (as CI has it) holds
+    byte-for-byte copies of the installed bundled guides: neither `validate` nor the
+    library may call them replacements; one changed byte makes a file one again."""
+    import shutil
+
+    copy = tmp_path / "guides"
+    shutil.copytree(BUNDLED, copy)
+    check = selfhelp(cli_env, "validate", "--format", "json", str(copy))
+    assert "shadows-bundled" not in {d["code"] for d in json.loads(check.stdout)}
+    shown = selfhelp(cli_env, "--guides", str(copy), "list")
+    assert "refused" not in flat(shown.stderr), shown.stderr
+    changed = copy / "disk-full.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n# local edit\n", encoding="utf-8")
+    check = selfhelp(cli_env, "validate", "--format", "json", str(copy))
+    flagged = [d for d in json.loads(check.stdout) if d["code"] == "shadows-bundled"]
+    assert [d["file"].rsplit("/", 1)[-1] for d in flagged] == ["disk-full.yaml"]
+    shown = selfhelp(cli_env, "--guides", str(copy), "list")
+    assert "refused: guide id 'disk-full' is the id of a bundled guide" in flat(shown.stderr)

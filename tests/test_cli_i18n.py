@@ -99,7 +99,7 @@ def test_plain_mode_says_once_when_a_guide_is_not_translated(cli_env) -> None:  
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("(Nincs lefordítva – eredeti nyelven (English))") == 1
-    assert "== Lépés: 1/3: Welcome ==" in proc.stdout
+    assert "== 1/3. lépés: Welcome ==" in proc.stdout
     assert proc.stdout.rstrip().endswith("Eredmény: Az oktatóanyag végére ért")
 
 
@@ -205,3 +205,17 @@ def test_validate_speaks_the_readers_language_and_keeps_codes(
     assert ":19:15: error: " in out  # the machine-readable frame stays as it is
     assert "is not a node of this guide" in english
     assert "is not a node of this guide" not in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "bundled"), ("nb", "innebygd"), ("ru", "встроенное")]
+)
+def test_the_list_names_where_a_guide_comes_from_in_the_readers_language(
+    cli_env, lang: str, label: str
+) -> None:  # type: ignore[no-untyped-def]
+    proc = run("--lang", lang, "list", env=cli_env)
+    assert proc.returncode == 0, proc.stderr
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("disk-full "))
+    assert line.rstrip().endswith(label)
+    listed = run("--lang", lang, "list", "--format", "json", env=cli_env)
+    assert '"source": "bundled"' in listed.stdout  # for tools, the value itself

@@ -112,10 +112,13 @@ def test_a_record_never_holds_session_extras(tmp_path: Path) -> None:
 # --- the off switches -----------------------------------------------------------
 
 
-def plain_walk(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+def plain_walk(
+    env: dict[str, str], *extra: str, log: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """A scripted walk to an outcome; `log`: with --log-outcome (else not logged)."""
     return subprocess.run(
         [*selfhelp_cmd(), *extra, "run", "printer", "--no-bundled", "--guides", str(LIBRARY),
-         "--answers", "1,2"],
+         "--answers", "1,2", *(["--log-outcome"] if log else [])],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
 
@@ -140,6 +143,29 @@ def test_plain_walk_logs_with_frontend_plain_and_says_so_once(cli_env, isolated_
     lines = [json.loads(x) for x in show.stdout.splitlines()]
     assert [r["frontend"] for r in lines] == ["plain", "plain"]
     assert [r["outcome"] for r in lines] == ["escalate", "escalate"]
+
+
+def test_scripted_walks_are_logged_only_when_asked(cli_env, isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
+    """A scripted walk is not a reader's: not in the log (nor the first-run notice,
+    which is about logging) by default; --log-outcome logs it, as a plain walk."""
+    for _ in range(2):
+        proc = plain_walk(cli_env, log=False)
+        assert proc.returncode == 0 and "Outcome: " in proc.stdout
+        assert "anonymous note" not in proc.stderr
+    unfinished = subprocess.run(
+        [*selfhelp_cmd(), "run", "printer", "--no-bundled", "--guides", str(LIBRARY),
+         "--answers", "1"],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )  # fmt: skip
+    assert unfinished.returncode == 3  # ran out of answers: would have been "abandoned"
+    assert count_records(isolated_env) == 0
+    logged = plain_walk(cli_env, log=True)
+    assert logged.returncode == 0 and "anonymous note" in logged.stderr
+    assert count_records(isolated_env) == 1
+    with sqlite3.connect(isolated_env / "outcomes.sqlite3") as con:
+        (payload,) = con.execute("SELECT body FROM records").fetchone()
+    record = json.loads(payload)
+    assert record["frontend"] == "plain" and record["outcome"] == "escalate"
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -114,10 +116,15 @@ def env_for(data: Path, cli_env: dict[str, str], **extra: str) -> dict[str, str]
     return {**cli_env, "SELFHELP_DATA_DIR": str(data), **extra}
 
 
+#: Put before every selfhelp command: the test of permission faults runs them without
+#: the capability that lets root ignore file permissions (see `unprivileged`).
+AS_READER: list[str] = []
+
+
 def walk(env: dict[str, str], preexec=None) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
     """A reader walks `printer` in plain mode, typing 1 and 2 (to call-support)."""
     proc = subprocess.run(
-        [*selfhelp_cmd(), "run", "printer", "--plain", "--no-bundled", "--guides", str(LIBRARY)],
+        [*AS_READER, *selfhelp_cmd(), "run", "printer", "--plain", "--no-bundled", "--guides", str(LIBRARY)],
         input="1\n2\n", capture_output=True, text=True, env=env, timeout=120,
         preexec_fn=preexec,
     )  # fmt: skip
@@ -127,7 +134,7 @@ def walk(env: dict[str, str], preexec=None) -> subprocess.CompletedProcess[str]:
 
 
 def feedback(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([*selfhelp_cmd(), "feedback", *args], capture_output=True, text=True,
+    proc = subprocess.run([*AS_READER, *selfhelp_cmd(), "feedback", *args], capture_output=True, text=True,
                           env=env, timeout=120)  # fmt: skip
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout, proc.stderr
     if ok:
@@ -297,14 +304,25 @@ def permissions_bind(folder: Path) -> bool:
     return False
 
 
-def test_a_read_only_log_fallback_permissions(isolated_env: Path, cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def unprivileged(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Root (as in CI) ignores file permissions through CAP_DAC_OVERRIDE: run the
+    commands without it (util-linux's setpriv), as an ordinary user's would run."""
+    if permissions_bind(isolated_env.parent):
+        return
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "as root, this test needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE"
+    monkeypatch.setattr(
+        sys.modules[__name__],
+        "AS_READER",
+        [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"],
+    )
+
+
+def test_a_read_only_log_fallback_permissions(
+    isolated_env: Path, cli_env, tmp_path: Path, unprivileged
+) -> None:  # type: ignore[no-untyped-def]
     """Without a mount: a data folder and log the user may not write."""
-    if not permissions_bind(isolated_env.parent):
-        pytest.skip(
-            "file permissions do not bind this process (root with CAP_DAC_OVERRIDE); "
-            "test_a_read_only_file_system_no_traceback_anywhere makes this fault with a "
-            "read-only mount"
-        )
     data = isolated_env
     env = env_for(data, cli_env)
     seed(data, 5)

@@ -327,11 +327,11 @@ async def test_tui_runs_a_command_only_after_consent_and_shows_its_output(
     app = _site_app(reloaded, trusted=True, saved=saved)
     async with app.run_test(size=(100, 40)) as pilot:
         await _wait_checked(app, pilot)
-        panel = str(app.screen.query_one("#check-panel", Static).render())
+        panel = str(app.screen.query_one("#check-status", Static).render())
         assert "Passed" in panel
         await pilot.press("enter")  # continue from the file check
         await pilot.pause()
-        panel = str(app.screen.query_one("#check-panel", Static).render())
+        panel = str(app.screen.query_one("#check-status", Static).render())
         assert sys.executable in panel and "Run it?" in panel
         assert not touched.exists()  # shown, not run
         await pilot.press("1")  # run this command
@@ -381,7 +381,7 @@ async def test_tui_untrusted_guide_never_offers_the_command(site, tmp_path: Path
         await pilot.pause()
         options = app.screen.query_one("#choices", OptionList)
         assert options.option_count == 2  # the fallback only; no "Run this command"
-        assert "Not run" in str(app.screen.query_one("#check-panel", Static).render())
+        assert "Not run" in str(app.screen.query_one("#check-status", Static).render())
     assert not touched.exists()
 
 
@@ -395,8 +395,9 @@ async def test_tui_caution_takes_a_deliberate_key_not_enter(site) -> None:  # ty
         await pilot.press("1")  # USB
         await pilot.pause()
         assert app.screen.walk.node.id == "open-case"
-        caution = str(app.screen.query_one("#caution", Static).render())
-        assert "Unplug the mains cable" in caution and "Press a" in caution
+        caution = app.screen.query_one("#caution-text").source
+        state = str(app.screen.query_one("#caution-state", Static).render())
+        assert "Unplug the mains cable" in caution and "Press a" in state
         await pilot.press("enter", "1")
         await pilot.pause()
         assert app.screen.walk.node.id == "open-case"  # Enter and 1 do not pass it
@@ -433,9 +434,41 @@ async def test_tui_a_hanging_check_is_killed_at_its_timeout(tmp_path: Path) -> N
         await pilot.pause()
         await pilot.press("1")  # run it
         await _wait_checked(app, pilot)
-        panel = str(app.screen.query_one("#check-panel", Static).render())
-        assert "Could not decide" in panel and "Does the tool say hello?" in panel
+        panel = str(app.screen.query_one("#check-status", Static).render())
+        assert "Could not decide" in panel
+        fallback = app.screen.query_one("#check-fallback")
+        assert fallback.display and "Does the tool say hello?" in fallback.source
         assert app.screen.session.check_result()["status"] == "timeout"
+
+
+async def test_tui_q_at_step_1_asks_once_a_command_check_ran(tmp_path: Path) -> None:
+    """Issue 17: `q` quit without asking at step 1 although the reader had agreed to
+    run a command there (and Ctrl+Q, the palette's Quit, follows the same rule)."""
+    from selfhelp_tui.tui.app import SelfhelpApp
+
+    data = json.loads(json.dumps(SITE_GUIDE))
+    data["start"] = "cmd"
+    data["nodes"]["cmd"]["with"]["command"][2] = "print('hello')"
+    del data["nodes"]["marker"]
+    data["tests"] = []
+    folder = tmp_path / "first-cmd"
+    folder.mkdir()
+    (folder / "site.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    library = load_library([Source(folder, "first-cmd")])
+    app = SelfhelpApp(library, start_guide="site", trusted=lambda g: True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.session.has_progress() is False
+        await pilot.press("1")  # run this command
+        await _wait_checked(app, pilot)
+        assert app.screen.walk.at_start and app.screen.session.check_result()["status"] == "pass"
+        await pilot.press("q")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("escape")  # no: the walk goes on where it was
+        await pilot.pause()
+        assert screen_name(app) == "WalkScreen" and app.is_running
+        assert app.screen.session.check_result()["status"] == "pass"
 
 
 # --- plain mode -----------------------------------------------------------------------
@@ -526,7 +559,7 @@ def test_plain_consented_command_runs_over_a_pty(site, tmp_path: Path, cli_env) 
         child.sendline("back")  # back onto a check runs it again
         child.expect_exact("[FAIL]")
         child.expect_exact("How is the printer connected?")
-        child.sendline("quit")
+        child.sendline("quit")  # only the built-in check moved on: nothing to lose
         child.expect(pexpect.EOF)
     finally:
         child.close()
@@ -538,7 +571,9 @@ def test_plain_consented_command_runs_over_a_pty(site, tmp_path: Path, cli_env) 
         child.sendline("y")
         child.expect_exact("| hello")
         child.expect_exact("How is the printer connected?")
-        child.sendline("quit")
+        child.sendline("quit")  # the reader let a command run: it asks first
+        child.expect_exact("Leave this guide before the end? [y/n] > ")
+        child.sendline("y")
         child.expect(pexpect.EOF)
     finally:
         child.close()

@@ -8,7 +8,7 @@ import sys
 
 from ..i18n import _, ngettext
 from ..sanitize import safe_console
-from ..texts import kind_title
+from ..texts import kind_title, origin_label
 from .context import Context
 
 TYPE_CHECKING = False
@@ -83,5 +83,7 @@ def source_of(lib: Library, guide: GuideInfo) -> str:
     """Where a guide comes from, and whose guide of the same id it replaces."""
     replaced = lib.replaced.get(guide.id)
     if replaced is None:
-        return guide.origin
-    return _("{source} (replaces {other})").format(source=guide.origin, other=replaced)
+        return origin_label(guide.origin)
+    return _("{source} (replaces {other})").format(
+        source=origin_label(guide.origin), other=origin_label(replaced)
+    )

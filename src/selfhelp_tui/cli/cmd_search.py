@@ -11,16 +11,27 @@ from .context import Context
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("search", parents=[common], help=_("find guides by what you see"))
-    p.add_argument("words", nargs="+", metavar="WORD", help=_("words of the problem, in any order"))
+    p.add_argument(
+        "words",
+        nargs="+",
+        metavar="WORD",
+        help=_("words of the problem, in any order; or #TAG for the guides with a tag"),
+    )
     p.add_argument("--limit", type=int, default=10, help=_("most results to print"))
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from ..guides.search import SearchIndex
+    from ..guides.search import Hit, SearchIndex, find_tags, tag_groups
 
-    hits = SearchIndex(ctx.library.infos.values()).search(" ".join(args.words), args.limit)
+    query = " ".join(args.words).strip()
+    if query.startswith("#") and len(query) > 1:  # by tag, as on the home screen
+        groups = find_tags(tag_groups(ctx.library.sorted_guides()), query[1:])
+        found = {g.id: g for group in groups for g in group.guides}
+        hits = [Hit(g, 1.0) for g in found.values()][: args.limit]
+    else:
+        hits = SearchIndex(ctx.library.infos.values()).search(query, args.limit)
     if args.format == "json":
         print(json.dumps(
             [{"id": h.guide.id, "title": h.guide.title, "score": round(h.score, 2),

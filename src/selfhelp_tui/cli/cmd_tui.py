@@ -61,7 +61,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[no-untyped-def]
     """Offer the saved walk on a line terminal. None: the reader declined (or it
     could not be resumed) and goes on to pick a guide."""
-    from ..plain import PlainWalker, ask_yes_no
+    from ..plain import PlainWalker, ask_yes_no, terminal_width
     from ..resume import ResumeProblem, clear_saved, resume_question, resume_session
     from .cmd_run import find_guide, run_plain
 
@@ -77,7 +77,12 @@ def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[
         if result.guide_id is None:
             print(result.message)
         return None
-    walker = PlainWalker(result, trusted=ctx.trusted, save_report=lambda s: ctx.save_report(s))
+    walker = PlainWalker(
+        result,
+        trusted=ctx.trusted,
+        save_report=lambda s: ctx.save_report(s),
+        width=terminal_width(ctx.env),
+    )
     return walker.run(resumed=True).exit_code
 
 

@@ -102,13 +102,15 @@ def bundled_id_diagnostics(lib: Library) -> list[Diagnostic]:
     """Guides that use the id of a guide bundled with selfhelp: in the library the
     bundled one is shown unless config.yaml's override_bundled lets them replace it."""
     from ..guides.diagnostics import Pos, Reporter, display_path
-    from ..guides.library import bundled_guides_dir
+    from ..guides.library import bundled_guides_dir, same_file_content
 
     bundled = load_library([Source(bundled_guides_dir(), "bundled")], mode=LoadMode(warnings=False))
     out: list[Diagnostic] = []
     for entry in lib.results:
         theirs = bundled.infos.get(entry.info.id) if entry.info is not None else None
-        if theirs is None or theirs.path is None or theirs.path.resolve() == entry.path.resolve():
+        # A byte-for-byte copy of a bundled guide (the repository's guides/ beside an
+        # installed selfhelp) is that guide, not a replacement.
+        if theirs is None or same_file_content(entry.path, theirs.path):
             continue
         rep = Reporter(display_path(entry.path))
         rep.warning(

@@ -71,6 +71,9 @@ class Context:
     lang: str = field(default_factory=current_language)
     #: Save the walk after every step so it can be resumed (off for scripted walks).
     keep_place: bool = True
+    #: Record walks in the outcome log (when it is on): off for scripted walks
+    #: unless `run --log-outcome` asks for it.
+    log_outcomes: bool = True
     #: `run --report FILE`: (file, format) of the report written when a walk ends.
     report_to: tuple[str, str] | None = None
     #: `run --fact`: facts that override the built-in ones for new walks.
@@ -125,7 +128,7 @@ class Context:
         """The observers of a new session: every feature that follows walks
         (outcome log, resume file, session report) registers here, once."""
         out: list[SessionObserver] = []
-        if self.feedback_enabled:
+        if self.log_outcomes and self.feedback_enabled:
             from ..feedback.observer import FeedbackRecorder
 
             out.append(FeedbackRecorder(self.feedback_store))
@@ -157,7 +160,7 @@ class Context:
         from ..feedback.settings import db_path
 
         marker = self.dirs.data / ".feedback-notice-shown"
-        if not self.feedback_enabled or (once and marker.exists()):
+        if not self.log_outcomes or not self.feedback_enabled or (once and marker.exists()):
             return None
         if once:
             try:

@@ -160,10 +160,25 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines.append("## " + _("Outcome"))
     lines.append("")
     lines.append(md_inline(str(outcome)) if outcome else _("The walk was still in progress."))
-    if report.get("helped") is not None:
-        lines.append("")
-        lines.append(_("Helped: {answer}").format(answer=_("yes") if report["helped"] else _("no")))
+    for line in _reader_answers(report):
+        lines.extend(["", line])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _reader_answers(report: dict[str, Any]) -> list[str]:
+    """What the reader said about the walk besides its steps' answers, each only if
+    given: whether it helped, the rating, the steps marked unclear (by number: no
+    guide text here)."""
+    lines = []
+    if report.get("helped") is not None:
+        lines.append(_("Helped: {answer}").format(answer=_("yes") if report["helped"] else _("no")))
+    if report.get("rating") is not None:
+        lines.append(_("Rating: {n}/5").format(n=int(report["rating"])))
+    flagged = set(report.get("flagged") or ())
+    marked = [str(step["step"]) for step in report["steps"] if step["node"] in flagged]
+    if marked:
+        lines.append(_("Steps marked as unclear: {steps}").format(steps=", ".join(marked)))
+    return lines
 
 
 def render(report: dict[str, Any], fmt: str) -> str:

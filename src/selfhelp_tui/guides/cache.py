@@ -37,7 +37,11 @@ if TYPE_CHECKING:
     from .library import Library, LoadMode
     from .model import Guide
 
-CACHE_FORMAT = 6
+#: 4: who may replace a bundled guide is part of the key; 5: cards (GuideInfo) say
+#: how many steps and outcomes, and how much is untranslated; 6: cards carry the
+#: search terms of every translation (guides/textsearch.py); 7: the cards pickled
+#: apart, each guide's file beside them (a plain walk unpickles no card).
+CACHE_FORMAT = 7
 CACHE_NAME = "library.pickle"
 #: Folder sets kept, each in a file of its own (`library-<slot>.pickle`): a
 #: technician who opens the bundled guides, then a customer's folder beside them,
@@ -72,7 +76,24 @@ def code_stamp() -> str:
                 if entry.name.endswith(suffix):
                     st = entry.stat()
                     parts.append(f"{entry.name}|{st.st_size}|{st.st_mtime_ns}")
+    parts.append(_stemmer_stamp())
     return ";".join(parts)
+
+
+def _stemmer_stamp() -> str:
+    """Cards keep stems: a new release of the stemmers (or PyStemmer, which
+    snowballstemmer prefers when installed) may stem differently. Found without
+    importing them (~17 ms)."""
+    from importlib.util import find_spec
+
+    out = []
+    for name in ("snowballstemmer", "Stemmer"):
+        with contextlib.suppress(ImportError, ValueError, OSError):
+            spec = find_spec(name)
+            if spec is not None and spec.origin:
+                st = os.stat(spec.origin)
+                out.append(f"{name}|{st.st_size}|{st.st_mtime_ns}")
+    return "|".join(out)
 
 
 def identity_of(path: str | Path) -> tuple[int, int, int, int] | None:

@@ -331,12 +331,38 @@ def _check_markdown(text: str, pos: Pos, node_id: str, rep: Reporter) -> None:
             ),
             _("add a closing {fence} line").format(fence=open_fence),
         )
+    broken = _broken_code_span(text)
+    if broken is not None:
+        rep.warning(
+            pos,
+            "markdown-code-span-broken",
+            _(
+                "the text of '{node}' breaks inline code across a line: `{start}` is "
+                "shown, copied and translated as plain text"
+            ).format(node=node_id, start=broken),
+            _("keep each span on one line: break the line before or after it"),
+        )
     if _EMPTY_LINK.search(text):
         rep.warning(
             pos,
             "markdown-empty-link",
             _("the text of '{node}' has a link with an empty target").format(node=node_id),
         )
+
+
+def _broken_code_span(text: str) -> str | None:
+    """The start of the first inline code span left open at the end of its line
+    (outside code blocks): selfhelp reads inline code line by line, as the walk
+    shows it, so a span must not go on to the next line."""
+    fence: str | None = None
+    for line in text.splitlines():
+        m = _FENCE_LINE.match(line)
+        if m:
+            fence = None if fence == m.group(1) else (fence or m.group(1))
+            continue
+        if fence is None and line.count("`") % 2:
+            return line[line.rindex("`") + 1 :].strip()[:40]
+    return None
 
 
 def _fold(node_id: str) -> str:

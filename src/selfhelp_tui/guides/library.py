@@ -34,7 +34,7 @@ from .index import (
     GuideLinks,
     Place,
     closure,
-    translation_path,
+    split_translation_name,
 )
 
 TYPE_CHECKING = False
@@ -331,15 +331,14 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     from .loader import load_guide
 
     identity = identity_of(path)  # before reading: a later change is then seen
-    translation = None
-    if mode.lang is not None:
-        translation = identity_of(translation_path(path, mode.lang))
+    # Every translation: the card carries the search terms of each (textsearch.py).
+    translations = translation_identities(path)
     result = load_guide(path, origin)
     diagnostics = result.diagnostics
     if not mode.warnings:
         diagnostics = [d for d in diagnostics if d.is_error]
     entry = FileEntry(
-        str(path), origin, diagnostics, result.guide_id, identity=(identity, translation)
+        str(path), origin, diagnostics, result.guide_id, identity=(identity, translations)
     )
     guide = result.guide
     if guide is None:
@@ -359,6 +358,28 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     if mode.keep_guides:
         entry.guide = localize(guide, mode.lang) if mode.lang is not None else guide
     return entry
+
+
+def translation_identities(path: Path) -> tuple[tuple[str, object], ...]:
+    """The identity of each translation file beside a guide file, by language."""
+    from .translate import translation_files
+
+    return tuple((lang, identity_of(p)) for lang, p in sorted(translation_files(path).items()))
+
+
+def _translations_by_guide(
+    identities: dict[str, tuple[int, int, int, int]],
+) -> dict[tuple[str, str], list[tuple[str, object]]]:
+    """(folder, guide file stem) -> each translation file's (lang, identity), from a
+    scan: as `translation_identities` sees them, without listing the folder."""
+    out: dict[tuple[str, str], list[tuple[str, object]]] = defaultdict(list)
+    for name in sorted(identities):
+        split = split_translation_name(name)
+        if split is not None:
+            out[(os.path.dirname(name), split[0])].append((split[1], identities[name]))
+    for found in out.values():
+        found.sort()
+    return out
 
 
 def _read_job(job: tuple[Path, str, LoadMode]) -> FileEntry:
@@ -440,12 +461,14 @@ def load_library(
             return lib
         jobs = [(Path(name), origin) for name, origin in names]
 
+        translations = _translations_by_guide(identities)
+
         def identity_now(path: Path) -> object:
-            """As `read_entry` takes it: the file's, and its translation's."""
-            translation = None
-            if mode.lang is not None:
-                translation = identities.get(str(translation_path(path, mode.lang)))
-            return identities.get(str(path)), translation
+            """As `read_entry` takes it: the file's, and its translations'."""
+            name = str(path)
+            stem = os.path.splitext(os.path.basename(name))[0]
+            found = translations.get((os.path.dirname(name), stem), ())
+            return identities.get(name), tuple(found)
 
         entries = store.entries(jobs, identity_now, lambda todo: read_entries(todo, mode, workers))
         _fill(lib, entries, sources_of, policy)
@@ -495,7 +518,10 @@ def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], policy:
         shadows = first is not None and first.origin == "bundled" and entry.origin != "bundled"
         if shadows and not policy.may_replace_bundled(info.id):
             assert first is not None
-            _shadows_bundled(entry, first)
+            if not same_file_content(entry.path, first.path):
+                _shadows_bundled(entry, first)
+            # A byte-for-byte copy (the source tree of an installed selfhelp) is the
+            # bundled guide itself: nothing to refuse, and the bundled one stays.
             continue
         if first is not None:
             lib.replaced[info.id] = first.origin
@@ -524,6 +550,16 @@ def _duplicate(entry: FileEntry, first: FileEntry) -> None:
         ),
     )
     entry.fail(rep.items)
+
+
+def same_file_content(a: Path, b: Path | None) -> bool:
+    """Whether two guide files hold the same bytes (unreadable counts as different)."""
+    if b is None:
+        return False
+    try:
+        return a.resolve() == b.resolve() or a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
 
 
 def _shadows_bundled(entry: FileEntry, bundled: FileEntry) -> None:

@@ -110,16 +110,19 @@ def parse_size(text: str | int) -> int:
     return int(float(number) * factor)
 
 
-def format_size(n: int) -> str:
-    """Bytes for people, in the units `parse_size` reads: `12.3 GB`, `1 GB`, `512 B`."""
+def format_size(n: int, lang: str | None = None) -> str:
+    """Bytes for people, in the units `parse_size` reads and the number format of the
+    reader's language: `12.3 GB` (en), `82,5 GB` (nb, es, ...), `1 GB`, `512 B`."""
+    from ..i18n.fmt import number
+
     if n < 1000:
-        return f"{n} B"
+        return f"{number(n, 0, lang)} B"
     units = ("KB", "MB", "GB", "TB", "PB")
     value, index = n / 1000, 0
     while value >= 999.95 and index < len(units) - 1:  # 999.96 KB would print as 1000.0
         value, index = value / 1000, index + 1
-    text = f"{value:.1f}".removesuffix(".0")
-    return f"{text} {units[index]}"
+    decimals = 0 if f"{value:.1f}".endswith(".0") else 1
+    return f"{number(value, decimals, lang)} {units[index]}"
 
 
 # --- parameters ---------------------------------------------------------------

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Markdown, OptionList, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
 from ...engine import Session, Walk, WalkError
 from ...engine.testing import follow_path
@@ -102,14 +102,7 @@ class PreviewScreen(WalkScreen):
                 yield Static(id="where")
                 with Horizontal(id="walk-progress"):
                     yield ProgressBar(show_eta=False, id="progress")
-                yield Static(id="breadcrumbs")
-                with VerticalScroll(id="node-body"):
-                    yield Static(id="caution")
-                    yield Static(id="node-title")
-                    yield Markdown(id="node-text")
-                    yield Static(id="check-panel")
-                    yield Static(id="check-output")
-                yield OptionList(id="choices", markup=False)
+                yield from self.compose_node()
             with VerticalScroll(id="preview-side"):
                 yield Static(id="preview-panel")
         yield Footer()
@@ -193,8 +186,9 @@ class PreviewScreen(WalkScreen):
             self.refresh_node()
 
     def action_restart(self) -> None:
+        """At once: a preview walk is the writer's scratch, never recorded."""
         if self.session is not None:
-            super().action_restart()
+            self._restart()
 
     def action_quit_guide(self) -> None:
         self.app.exit()
