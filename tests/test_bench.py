@@ -51,5 +51,7 @@ def test_runner_prints_every_figure_with_floor_ratio_target_and_result(tmp_path:
         assert row["value"] is not None and row["ok"] in (True, False) and row["target"], row
     floored = [r for r in rows if r["name"].startswith(("start to", "validate", "plain walk"))]
     assert floored and all(r["floor"] and r["ratio"] for r in floored)
-    assert proc.stdout.count(" pass") + proc.stdout.count(" FAIL") + proc.stdout.count(" n/a") >= len(rows)
+    assert proc.stdout.count(" pass") + proc.stdout.count(" FAIL") + proc.stdout.count(
+        " n/a"
+    ) >= len(rows)
     assert "machine:" in proc.stdout

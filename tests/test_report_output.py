@@ -63,7 +63,9 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=600, deadline=None)
 @given(mutated())
-def test_the_decoder_refuses_exactly_what_the_documented_checks_refuse(data: dict[str, Any]) -> None:
+def test_the_decoder_refuses_exactly_what_the_documented_checks_refuse(
+    data: dict[str, Any],
+) -> None:
     problem = record_problem(data)
     decoded = decode_line(json.dumps(data).encode())
     assert isinstance(decoded, str) == (problem is not None), (data, problem, decoded)
@@ -101,7 +103,9 @@ def _walks(guide: str, ends: dict[str, int], flagged: str | None = None) -> list
     return out
 
 
-def test_the_table_shows_each_guides_worst_nodes_and_all_of_them_on_request(tmp_path: Path, cli_env) -> None:  # type: ignore[no-untyped-def]
+def test_the_table_shows_each_guides_worst_nodes_and_all_of_them_on_request(
+    tmp_path: Path, cli_env
+) -> None:  # type: ignore[no-untyped-def]
     records = _walks("alpha", {"start": 5, "a1": 9, "a2": 7, "a3": 6, "a4": 5}, flagged="a4")
     records += _walks("beta", {"b1": 6})
     export = _export(tmp_path / "e.ndjson", records)
