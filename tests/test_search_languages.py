@@ -271,7 +271,9 @@ def test_a_cards_terms_give_back_each_words_stems(lang: str, text: str) -> None:
     read = {}
     for line in terms:
         split = split_line(line)
-        assert split is not None
+        if split is None:  # the line of words side by side (pairs_of)
+            assert line.startswith("P")
+            continue
         for token in split[2]:
             word, stems = split_token(token)
             read[word] = stems
