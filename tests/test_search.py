@@ -211,3 +211,17 @@ def test_words_side_by_side_in_a_symptom_outrank_the_same_words_apart() -> None:
         "slow",
         "disk",
     ]
+
+
+def test_two_letters_the_wrong_way_round_are_one_typo() -> None:
+    """ "diksen er full" (disken) found nothing by its first word: a swap of two
+    letters is one slip, as short words allow one."""
+    from selfhelp_tui.guides.index import GuideInfo
+    from selfhelp_tui.guides.search import _within
+    from selfhelp_tui.guides.textsearch import card_terms
+
+    assert _within("diksen", "disken", 1) and _within("teh", "the", 1)
+    assert not _within("dkisen", "disken", 1)  # two letters moved two places: two edits
+    info = GuideInfo("disk", "disk", "troubleshooter", "", (), ("disken er full",))
+    index = SearchIndex([info._replace(terms=card_terms(info))])
+    assert [h.guide.id for h in index.search("diksen")] == ["disk"]

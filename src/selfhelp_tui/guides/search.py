@@ -58,19 +58,27 @@ def match_spans(text: str, matched: set[str]) -> list[tuple[int, int]]:
 
 
 def _within(a: str, b: str, limit: int) -> bool:
-    """Levenshtein distance of a and b is at most `limit` (banded, early exit)."""
+    """The edit distance of a and b is at most `limit`, where two letters typed the
+    wrong way round ("diksen" for "disken") count as one edit, as they are one slip
+    of the fingers (optimal string alignment; early exit once every cell of a row is
+    over the limit)."""
     if abs(len(a) - len(b)) > limit:
         return False
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
         best = current[0]
         for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            best = min(best, current[j])
+            cost = previous[j - 1] + (ca != cb)
+            cell = min(previous[j] + 1, current[j - 1] + 1, cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cell = min(cell, before[j - 2] + 1)
+            current[j] = cell
+            best = min(best, cell)
         if best > limit:
             return False
-        previous = current
+        before, previous = previous, current
     return previous[-1] <= limit
 
 
