@@ -169,3 +169,59 @@ def test_on_equal_scores_a_troubleshooter_comes_before_a_tutorial() -> None:
     hits = SearchIndex(cards).search("ssh server")
     assert hits[0].score == hits[1].score
     assert [h.guide.id for h in hits] == ["b-fix", "a-tutorial"]
+
+
+def test_a_compound_word_finds_the_guide_by_its_parts() -> None:
+    """Hungarian and Norwegian write compounds as one word: "internetkapcsolat"
+    (internet + kapcsolat) and "veiledningsformat" must find guides that have the
+    parts, and a long word with no known part finds nothing."""
+    from selfhelp_tui.guides.index import GuideInfo
+    from selfhelp_tui.guides.textsearch import card_terms
+
+    def card(guide_id: str, symptoms: tuple[str, ...]) -> GuideInfo:
+        info = GuideInfo(guide_id, guide_id, "troubleshooter", "", (), symptoms)
+        return info._replace(terms=card_terms(info))
+
+    index = SearchIndex(
+        [card("net", ("nincs internet", "megszakadt a kapcsolat")), card("guide", ("format",))]
+    )
+    assert [h.guide.id for h in index.search("internetkapcsolat")] == ["net"]
+    assert [h.guide.id for h in index.search("veiledningsformat")] == ["guide"]
+    assert index.search("xyzzyplughwords") == []
+
+
+def test_words_side_by_side_in_a_symptom_outrank_the_same_words_apart() -> None:
+    """ "/boot er full": disk-full has the words in one symptom, machine-slow has
+    "boot" in one and "full" in another; both score the same word by word, and the
+    one that says it as the reader did comes first, whatever the titles."""
+    from selfhelp_tui.guides.index import GuideInfo
+    from selfhelp_tui.guides.textsearch import card_terms
+
+    def card(guide_id: str, title: str, symptoms: tuple[str, ...]) -> GuideInfo:
+        info = GuideInfo(guide_id, title, "troubleshooter", "", (), symptoms)
+        return info._replace(terms=card_terms(info))
+
+    apart = card("slow", "A slow machine", ("slow boot", "memory full"))
+    together = card("disk", "B disk", ("/boot is full",))
+    hits = SearchIndex([apart, together]).search("boot full")
+    assert [h.guide.id for h in hits] == ["disk", "slow"]
+    assert hits[0].score > hits[1].score
+    # Reversed order of the words is no pair: back to the titles' order.
+    assert [h.guide.id for h in SearchIndex([apart, together]).search("full boot")] == [
+        "slow",
+        "disk",
+    ]
+
+
+def test_two_letters_the_wrong_way_round_are_one_typo() -> None:
+    """ "diksen er full" (disken) found nothing by its first word: a swap of two
+    letters is one slip, as short words allow one."""
+    from selfhelp_tui.guides.index import GuideInfo
+    from selfhelp_tui.guides.search import _within
+    from selfhelp_tui.guides.textsearch import card_terms
+
+    assert _within("diksen", "disken", 1) and _within("teh", "the", 1)
+    assert not _within("dkisen", "disken", 1)  # two letters moved two places: two edits
+    info = GuideInfo("disk", "disk", "troubleshooter", "", (), ("disken er full",))
+    index = SearchIndex([info._replace(terms=card_terms(info))])
+    assert [h.guide.id for h in index.search("diksen")] == ["disk"]

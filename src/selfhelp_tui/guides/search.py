@@ -26,6 +26,8 @@ from .textsearch import (
     card_terms,
     fold,
     is_cyrillic,
+    pairs_of,
+    query_pairs,
     raw_words,
     split_line,
     split_token,
@@ -38,8 +40,16 @@ from .textsearch import (
 
 __all__ = ["WEIGHTS", "Hit", "SearchIndex", "TagGroup", "fold", "match_spans", "words"]
 
+#: Added for each pair of query words side by side that a guide has side by side
+#: in one symptom or its title: more than a field's weight can tell apart, less
+#: than a word more matched.
+PAIR_BONUS = 1.5
 #: How well a vocabulary entry matches a query word.
-EXACT, STEM, PREFIX, TYPO = 1.0, 0.9, 0.8, 0.6
+EXACT, STEM, PREFIX, TYPO, PART = 1.0, 0.9, 0.8, 0.6, 0.5
+#: A query word this long may be a compound (Norwegian and Hungarian write them as
+#: one word: "internetkapcsolat", "veiledningsformat"): a known word of at least
+#: `PART_MIN` letters at its start or its end matches, as a part.
+COMPOUND_MIN, PART_MIN = 9, 5
 
 
 def match_spans(text: str, matched: set[str]) -> list[tuple[int, int]]:
@@ -48,19 +58,27 @@ def match_spans(text: str, matched: set[str]) -> list[tuple[int, int]]:
 
 
 def _within(a: str, b: str, limit: int) -> bool:
-    """Levenshtein distance of a and b is at most `limit` (banded, early exit)."""
+    """The edit distance of a and b is at most `limit`, where two letters typed the
+    wrong way round ("diksen" for "disken") count as one edit, as they are one slip
+    of the fingers (optimal string alignment; early exit once every cell of a row is
+    over the limit)."""
     if abs(len(a) - len(b)) > limit:
         return False
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i] + [0] * len(b)
         best = current[0]
         for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            best = min(best, current[j])
+            cost = previous[j - 1] + (ca != cb)
+            cell = min(previous[j] + 1, current[j - 1] + 1, cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cell = min(cell, before[j - 2] + 1)
+            current[j] = cell
+            best = min(best, cell)
         if best > limit:
             return False
-        previous = current
+        before, previous = previous, current
     return previous[-1] <= limit
 
 
@@ -97,6 +115,8 @@ class SearchIndex:
         self.postings: dict[str, dict[str, int]] = defaultdict(dict)
         #: lang -> stem -> guide id -> best field weight
         self.stems: dict[str, dict[str, dict[str, int]]] = {}
+        #: "word+word" side by side in a symptom or title -> the guides that have it
+        self.pairs: dict[str, set[str]] = defaultdict(set)
         #: lang -> stem -> the words it was made from, where they differ from it
         self.stem_words: dict[str, dict[str, set[str]]] = {}
         postings = self.postings
@@ -109,6 +129,8 @@ class SearchIndex:
             for line in card_terms(guide):
                 split = split_line(line)
                 if split is None:
+                    for pair in pairs_of(line):
+                        self.pairs[pair].add(guide_id)
                     continue
                 weight, lang, tokens = split
                 tokens_of = known.get(lang)
@@ -174,6 +196,11 @@ class SearchIndex:
                 for word in near:
                     if word not in found and _within(query_word, word, limit):
                         found[word] = TYPO
+        if len(query_word) >= COMPOUND_MIN:
+            for cut in range(PART_MIN, len(query_word) - PART_MIN + 1):
+                for part in (query_word[:cut], query_word[cut:]):
+                    if part in self.postings and part not in self._stop:
+                        found.setdefault(part, PART)
         out: list[Match] = [
             (self.postings[word], quality, frozenset((word,))) for word, quality in found.items()
         ]
@@ -217,6 +244,11 @@ class SearchIndex:
                 hit.matched |= matched[guide_id]
         # Equal scores: a troubleshooter first (a reader types what went wrong, and
         # a tutorial on the same words teaches something else), then by title.
+        for pair in query_pairs([fold(w) for w in query_words]):
+            for guide_id in self.pairs.get(pair, ()):
+                hit = hits.get(guide_id)
+                if hit is not None:
+                    hit.score += PAIR_BONUS
         ranked = sorted(
             hits.values(),
             key=lambda h: (-h.score, h.guide.kind != "troubleshooter", h.guide.title.casefold()),

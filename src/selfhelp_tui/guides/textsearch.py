@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ STEMMERS = {
 CYRILLIC_LANGS = frozenset({"ru"})
 TAG_MARK = "#"
 TAG_SEP = "\x1f"
+#: A card's line of word pairs: `P<lang> boot+full no+space ...`.
+PAIR_MARK = "P"
+PAIR_JOIN = "+"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -172,6 +176,14 @@ def make_terms(
                         best[word] = (weight, raw)
                     elif seen[0] < weight:
                         best[word] = (weight, seen[1])
+        # Words side by side in one symptom or title ("/boot is full"): a query
+        # that has them side by side too means this guide more than one that has
+        # the words apart ("boot" in one symptom, "full" in another).
+        pairs: dict[str, None] = {}
+        for name in ("title", "symptoms"):
+            for text in fields.get(name, ()):
+                kept = [w for w in map(fold, raw_words(text)) if w not in stop]
+                pairs.update((f"{a}{PAIR_JOIN}{b}", None) for a, b in pairwise(kept))
         by_weight: dict[int, list[str]] = {}
         for word, (weight, raw) in best.items():
             stems = stems_of(raw, lang)
@@ -181,6 +193,8 @@ def make_terms(
             by_weight.setdefault(weight, []).append(token)
         for weight in sorted(by_weight, reverse=True):
             lines.append(f"{weight}{lang} " + " ".join(by_weight[weight]))
+        if pairs:
+            lines.append(f"{PAIR_MARK}{lang} " + " ".join(pairs))
     spelled = [
         list(dict.fromkeys(_CONTROL.sub(" ", s).strip() for s in spellings)) for spellings in tags
     ]
@@ -210,11 +224,24 @@ def split_token(token: str) -> tuple[str, tuple[str, ...]]:
 
 
 def split_line(line: str) -> tuple[int, str, list[str]] | None:
-    """(weight, lang, tokens) of one line of a card's terms; None for a tag line."""
-    if line.startswith(TAG_MARK):
+    """(weight, lang, tokens) of one line of a card's terms; None for a tag line
+    and a line of word pairs (`pairs_of`)."""
+    if line.startswith((TAG_MARK, PAIR_MARK)):
         return None
     head, _sp, rest = line.partition(" ")
     return int(head[0]), head[1:], rest.split(" ")
+
+
+def pairs_of(line: str) -> list[str]:
+    """The word pairs of a card's pair line (`P<lang> a+b c+d`); [] for other lines."""
+    if not line.startswith(PAIR_MARK):
+        return []
+    return line.partition(" ")[2].split(" ")
+
+
+def query_pairs(words_in_order: list[str]) -> list[str]:
+    """The pairs of a query's words side by side, as `pairs_of` writes them."""
+    return [f"{a}{PAIR_JOIN}{b}" for a, b in pairwise(words_in_order)]
 
 
 def tag_spellings(card: GuideInfo) -> list[list[str]]:
