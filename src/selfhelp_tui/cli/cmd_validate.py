@@ -56,7 +56,7 @@ def lang_list(value: str) -> list[str]:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     sources = [Source(Path(p), p) for p in args.paths]
     langs = getattr(args, "langs", None)
-    mode = LoadMode(translations=True, langs=tuple(langs) if langs else None)
+    mode = LoadMode(translations=True, langs=tuple(langs) if langs else None, walk_tests=True)
     lib = load_library(sources, override=False, workers=os.cpu_count() or 1, mode=mode)
     # This process ends soon: keep the collector off the library's many objects.
     import gc

@@ -27,16 +27,25 @@ class TestResult:
         return self.test.name
 
 
+class PathError(WalkError):
+    """A `path` item that no choice of the node before it leads to."""
+
+    def __init__(self, index: int, at: str, target: str, options: list[str]) -> None:
+        super().__init__(f"no choice of '{at}' leads to '{target}'")
+        #: The index of the item in the path as written, the node the walk stands
+        #: on, the item, and where the node's choices lead.
+        self.index, self.at, self.target, self.options = index, at, target, options
+
+
 def follow_path(walk: Walk, node_ids: list[str] | tuple[str, ...]) -> None:
     """Walk to each node in turn (the first is the start): whichever choice leads
-    there is taken. Raises WalkError when no choice does."""
+    there is taken. Raises PathError when no choice does."""
     ids = list(node_ids)
     #: Nodes the walk went through on its own (branches) since the last choice: a
     #: path may name them or leave them out.
     passed = walk.path[1:]
-    if ids and ids[0] == walk.path[0]:
-        ids = ids[1:]
-    for target in ids:
+    skip = 1 if ids and ids[0] == walk.path[0] else 0
+    for index, target in enumerate(ids[skip:], start=skip):
         if passed and target == passed[0]:
             passed.pop(0)
             continue
@@ -48,7 +57,11 @@ def follow_path(walk: Walk, node_ids: list[str] | tuple[str, ...]) -> None:
             or (link.is_external and _external_label(link.split_external(), walk) == target)
         ]
         if not wanted:
-            raise WalkError(f"no choice of '{walk.path[-1]}' leads to '{target}'")
+            leads = [
+                _external_label(link.split_external(), walk) if link.is_external else link.target
+                for link in options
+            ]
+            raise PathError(index, walk.path[-1], target, leads)
         before = len(walk.path)
         walk.choose(wanted[0])
         passed = walk.path[before + 1 :]

@@ -67,6 +67,8 @@ class LoadMode:
     #: Keep each usable guide as read (`selfhelp test` walks every one of them);
     #: otherwise a guide is read again when opened.
     keep_guides: bool = False
+    #: validate: check that each guide's tests fit it (see `load_guide`).
+    walk_tests: bool = False
 
 
 class _Guides(Mapping[str, "Guide"]):
@@ -295,7 +297,7 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     translation = None
     if mode.lang is not None:
         translation = identity_of(translation_path(path, mode.lang))
-    result = load_guide(path, origin)
+    result = load_guide(path, origin, walk_tests=mode.walk_tests)
     diagnostics = result.diagnostics
     if not mode.warnings:
         diagnostics = [d for d in diagnostics if d.is_error]

@@ -133,7 +133,7 @@ CAUTION = Str(
         "goes on only after the reader acknowledges it."
     ),
     markdown=True,
-    lenient=True,
+    # A bare number (`caution: 12`) is never a warning a reader could act on.
 )
 
 
@@ -491,6 +491,45 @@ NODE_TYPES: dict[str, type[Node]] = {
     t.type: t for t in (QuestionNode, StepNode, CheckNode, BranchNode, OutcomeNode)
 }
 
+
+@record
+class UnreadNode(Node):
+    """A node the loader could not read (no `type`, an unknown one, not a mapping).
+    Only ever in a guide that failed to load: it lets the checks across nodes know
+    the node exists, so a link to it is not reported as unknown."""
+
+    type: ClassVar[str] = "?"
+
+
+def _target_keys(spec: object, out: set[str]) -> set[str]:
+    """The keys whose value is a `next` (a link), anywhere in a spec."""
+    if isinstance(spec, Record):
+        for f in spec.fields:
+            if f.spec is NEXT:
+                out.add(f.name)
+            else:
+                _target_keys(f.spec, out)
+    elif isinstance(spec, ListOf):
+        _target_keys(spec.item, out)
+    return out
+
+
+#: Keys that hold links, at any depth of any node type (`next`, `pass`, `default`,
+#: ...): what a broken node still tells about where it leads.
+TARGET_KEYS = frozenset(key for cls in NODE_TYPES.values() for key in _target_keys(cls.spec, set()))
+#: The keys of a node that hold its links or lists of them (`choices`, `cases`,
+#: `fallback`, `next`...), for every node type, and `type`: an error in one of them
+#: makes the node's links untrustworthy.
+LINK_FIELDS = frozenset(
+    {"type"}
+    | {
+        f.name
+        for cls in NODE_TYPES.values()
+        for f in cls.spec.fields
+        if f.spec is NEXT or _target_keys(f.spec, set())
+    }
+)
+
 TUTORIAL_STEP = Record(
     description="One step of a tutorial.",
     noun=N_("tutorial step"),
@@ -677,6 +716,9 @@ class GuideTest:
     path: tuple[str, ...] = ()
     #: Facts the test walks with (instead of the machine's), e.g. os: linux.
     facts: tuple[tuple[str, str], ...] = ()
+    #: Where each item of `path` and of `answers` was written (for diagnostics).
+    path_pos: tuple[Pos, ...] = field(default=(), compare=False)
+    answer_pos: tuple[Pos, ...] = field(default=(), compare=False)
 
 
 @record
