@@ -104,18 +104,7 @@ class Reporter:
         hint: str | None = None,
         cause: Diagnostic | None = None,
     ) -> None:
-        self.items.append(
-            Diagnostic(
-                self.file,
-                pos.line,
-                pos.column,
-                Severity.ERROR,
-                code,
-                message,
-                hint,
-                cause.key if cause is not None else None,
-            )  # fmt: skip
-        )
+        self._add(pos, Severity.ERROR, code, message, hint, cause)
 
     def warning(
         self,
@@ -126,17 +115,20 @@ class Reporter:
         cause: Diagnostic | None = None,
     ) -> None:
         """`cause`: the error this follows from (see `Diagnostic.cause`)."""
+        self._add(pos, Severity.WARNING, code, message, hint, cause)
+
+    def _add(
+        self,
+        pos: Pos,
+        severity: Severity,
+        code: str,
+        message: str,
+        hint: str | None,
+        cause: Diagnostic | None,
+    ) -> None:
+        where = cause.key if cause is not None else None
         self.items.append(
-            Diagnostic(
-                self.file,
-                pos.line,
-                pos.column,
-                Severity.WARNING,
-                code,
-                message,
-                hint,
-                cause.key if cause is not None else None,
-            )  # fmt: skip
+            Diagnostic(self.file, pos.line, pos.column, severity, code, message, hint, where)
         )
 
     @property
