@@ -306,6 +306,8 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     )
     guide = result.guide
     if guide is None:
+        if result.partial is not None:
+            entry.links = GuideLinks.of(result.partial)  # its links are checked too
         return entry
     entry.id_pos = guide.key_pos.get("id@value")
     entry.links = GuideLinks.of(guide)
@@ -361,11 +363,14 @@ def load_library(
     workers: int = 1,
     cache: Path | None = None,
     mode: LoadMode | None = None,
+    refs: Sequence[Source] = (),
 ) -> Library:
     """Read every guide of every source. With `override`, a later source replaces an
     earlier guide of the same id; without it (validate), a second id is an error.
     `workers` > 1 reads large libraries in that many processes; `cache` names the
-    file that keeps the library between runs (guides/cache.py)."""
+    file that keeps the library between runs (guides/cache.py). `refs` (validate):
+    folders whose guides links may point to, read only for that (the bundled
+    guides and every `--guides` folder), never reported on."""
     mode = mode or LoadMode()
     lib = Library(lang=mode.lang)
     scans = lib.scans
@@ -378,6 +383,7 @@ def load_library(
         scans.append((source, scan_folder(source.path, lib.extra)))
     names = [(name, source.origin) for source, scan in scans for name in scan.guide_files]
     sources_of = [i for i, (_source, scan) in enumerate(scans) for _name in scan.guide_files]
+    known = _read_refs(refs, {os.path.realpath(name) for name, _origin in names}, workers)
     # Reading makes many objects that all live on; the cyclic collector would walk
     # them again and again while they are made (several times the work itself).
     # Nothing here makes garbage cycles.
@@ -386,7 +392,7 @@ def load_library(
     try:
         if cache is None:
             jobs = [(Path(name), origin) for name, origin in names]
-            _fill(lib, read_entries(jobs, mode, workers), sources_of, override)
+            _fill(lib, read_entries(jobs, mode, workers), sources_of, override, known)
             return lib
         from .cache import LibraryCache, OpenedCache
 
@@ -408,7 +414,7 @@ def load_library(
             return identities.get(str(path)), translation
 
         entries = store.entries(jobs, identity_now, lambda todo: read_entries(todo, mode, workers))
-        _fill(lib, entries, sources_of, override)
+        _fill(lib, entries, sources_of, override, known)
         store.save_library(files, lib)
     finally:
         if collecting:
@@ -416,14 +422,40 @@ def load_library(
     return lib
 
 
-def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], override: bool) -> None:
-    """The library from its files: ids made unique, links between guides checked."""
+def _read_refs(refs: Sequence[Source], skip: set[str], workers: int) -> dict[str, FileEntry]:
+    """The guides links may point to besides those read (validate's `refs`), by
+    id, a later folder overriding an earlier one, as in the app."""
+    jobs = []
+    for source in refs:
+        if source.path.exists():
+            for name in scan_folder(source.path).guide_files:
+                if os.path.realpath(name) not in skip:
+                    jobs.append((Path(name), source.origin))
+    known: dict[str, FileEntry] = {}
+    for entry in read_entries(jobs, LoadMode(warnings=False), workers):
+        if entry.info is not None:
+            known[entry.info.id] = entry
+    return known
+
+
+def _fill(
+    lib: Library,
+    entries: list[FileEntry],
+    sources_of: list[int],
+    override: bool,
+    known: dict[str, FileEntry] | None = None,
+) -> None:
+    """The library from its files: ids made unique, links between guides checked
+    (against the library's guides, then the `known` ones besides it)."""
     winners: dict[str, FileEntry] = {}
     source_of: dict[str, int] = {}
+    failed: dict[str, FileEntry] = {}
     for entry, source in zip(entries, sources_of, strict=True):
         lib.results.append(entry)
         info = entry.info
         if info is None:
+            if entry.guide_id and entry.links is not None:
+                failed.setdefault(entry.guide_id, entry)
             continue
         first = winners.get(info.id)
         if first is not None and (not override or source_of[info.id] == source):
@@ -431,8 +463,10 @@ def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], overrid
             continue
         winners[info.id] = entry
         source_of[info.id] = source
-    _check_guide_links(winners)
-    _check_way_out_across_guides(winners)
+    known = known or {}
+    _check_failed_links(failed, winners, known)
+    _check_guide_links(winners, known, failed)
+    _check_way_out_across_guides(winners, known)
     for entry in entries:
         entry.links = None  # only needed for the checks above
     lib.infos = {guide_id: e.info for guide_id, e in winners.items() if e.info is not None}
@@ -456,7 +490,9 @@ def _duplicate(entry: FileEntry, first: FileEntry) -> None:
     entry.fail(rep.items)
 
 
-def _check_guide_links(winners: dict[str, FileEntry]) -> None:
+def _check_guide_links(
+    winners: dict[str, FileEntry], known: dict[str, FileEntry], failed: dict[str, FileEntry]
+) -> None:
     """`guide:ID#NODE` targets must exist. A guide whose link is broken is moved to
     the failures, and so on until no broken link is left."""
     changed = True
@@ -468,7 +504,7 @@ def _check_guide_links(winners: dict[str, FileEntry]) -> None:
                 continue
             rep = Reporter(display_path(entry.path))
             for target, pos in entry.links.external:
-                _check_one_link(winners, target, pos, rep)
+                _check_one_link(winners, known, failed, target, pos, rep)
             if rep.items:
                 entry.diagnostics.extend(rep.items)
                 if rep.has_errors:
@@ -477,9 +513,47 @@ def _check_guide_links(winners: dict[str, FileEntry]) -> None:
                     changed = True
 
 
-def _check_one_link(winners: dict[str, FileEntry], target: str, pos: Pos, rep: Reporter) -> None:
+def _check_failed_links(
+    failed: dict[str, FileEntry], winners: dict[str, FileEntry], known: dict[str, FileEntry]
+) -> None:
+    """A guide with errors has its links checked too: one run says everything."""
+    everything = {**winners, **failed}
+    for entry in failed.values():
+        assert entry.links is not None
+        rep = Reporter(display_path(entry.path))
+        for target, pos in entry.links.external:
+            _check_one_link(everything, known, {}, target, pos, rep)
+        entry.diagnostics.extend(rep.items)
+
+
+def _first_error(entry: FileEntry) -> Diagnostic | None:
+    return next((d for d in entry.diagnostics if d.is_error), None)
+
+
+def _check_one_link(
+    winners: dict[str, FileEntry],
+    known: dict[str, FileEntry],
+    failed: dict[str, FileEntry],
+    target: str,
+    pos: Pos,
+    rep: Reporter,
+) -> None:
     guide_id, _hash, node_id = target[len(GUIDE_LINK_PREFIX) :].partition("#")
-    other = winners.get(guide_id)
+    if not guide_id:
+        return  # `guide:` alone: a bad-link of the guide's own checks
+    other = winners.get(guide_id) or known.get(guide_id)
+    if other is None and guide_id in failed:
+        broken = failed[guide_id]
+        rep.error(
+            pos,
+            "unknown-guide",
+            _("'{target}' links to guide '{guide}', which has errors of its own").format(
+                target=target, guide=guide_id
+            ),
+            _("fix {path} first").format(path=display_path(broken.path)),
+            cause=_first_error(broken),
+        )
+        return
     if other is None:
         rep.error(
             pos,
@@ -487,7 +561,7 @@ def _check_one_link(winners: dict[str, FileEntry], target: str, pos: Pos, rep: R
             _("'{target}' links to guide '{guide}', which is not in the library").format(
                 target=target, guide=guide_id
             ),
-            did_you_mean(guide_id, list(winners)),
+            did_you_mean(guide_id, [*winners, *known]),
         )
         return
     assert other.links is not None
@@ -502,7 +576,9 @@ def _check_one_link(winners: dict[str, FileEntry], target: str, pos: Pos, rep: R
         )
 
 
-def _check_way_out_across_guides(winners: dict[str, FileEntry]) -> None:
+def _check_way_out_across_guides(
+    winners: dict[str, FileEntry], known: dict[str, FileEntry] | None = None
+) -> None:
     """Each guide alone may look fine while guide links loop between guides with no
     outcome anywhere (A -> guide:B -> guide:A). Only the nodes that reach no outcome
     inside their own guide (`GuideLinks.stuck`) can be caught so: find which of them
@@ -515,6 +591,9 @@ def _check_way_out_across_guides(winners: dict[str, FileEntry]) -> None:
             here = (guide_id, node_id)
             for target_guide, target_node in places:
                 other = winners.get(target_guide or guide_id)
+                if other is None and known and target_guide in known:
+                    leads_out.append(here)  # a guide besides the library: not ours to judge
+                    continue
                 if other is None or other.links is None:
                     continue
                 there = (target_guide or guide_id, target_node or other.links.start)
