@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 
 from ..i18n import _
 from ..record import field, record
-from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
+from .diagnostics import Diagnostic, Pos, Reporter, closest, did_you_mean, suggestion
 from .index import closure
 from .model import (
     BUILTIN_FACTS,
@@ -47,8 +47,17 @@ class Broken:
     nodes: dict[str, Diagnostic] = field(default_factory=dict)
     #: Node id -> the keys of the node that had an error.
     fields: dict[str, set[str]] = field(default_factory=dict)
-    #: Node id -> the links written in a broken node, as found in the YAML.
+    #: Node id -> the links written in a broken node, as found in the YAML (those
+    #: under a key with an error too: an outcome's `next`, a dropped choice's).
     targets: dict[str, list[str]] = field(default_factory=dict)
+    #: Broken nodes whose links cannot all be read (`next: [a]`, `choices: text`, a
+    #: missing `next`): they may lead anywhere.
+    opaque: set[str] = field(default_factory=set)
+    #: Node id -> the error that dropped links written in it (for knock-ons).
+    link_errors: dict[str, Diagnostic] = field(default_factory=dict)
+    #: Links the checks found broken, with the node they most likely mean: (from,
+    #: to, the error). Nodes reached only that way are knock-ons of that error.
+    meant: list[tuple[str, str, Diagnostic]] = field(default_factory=list)
     #: Facts a broken node may set (its `set:` keys, its id if it may be a check).
     facts: set[str] = field(default_factory=set)
     #: Indices of the tests that had an error.
@@ -57,7 +66,8 @@ class Broken:
     graph: Diagnostic | None = None
 
     def unsure(self, node_id: str) -> bool:
-        """Whether a node's links as built may not be what the writer wrote."""
+        """Whether a node's links as built may not be all the writer wrote (its type
+        or a key that holds links had an error): a test walk stops there."""
         return bool(self.fields.get(node_id, set()) & LINK_FIELDS)
 
     def broken_field(self, node_id: str, *keys: str) -> bool:
@@ -66,22 +76,47 @@ class Broken:
     def cause(self, node_id: str) -> Diagnostic | None:
         return self.nodes.get(node_id)
 
-    def learn(self, node_id: str, raw: YValue) -> None:
-        """Keep what a broken node's YAML still says: where it leads, what it sets."""
+    def learn(self, node_id: str, raw: YValue, errors: dict[str, Diagnostic]) -> None:
+        """Keep what a broken node's YAML still says: where it leads, what it sets,
+        and whether some of its links cannot be read at all."""
         targets: list[str] = []
+        opaque = not isinstance(raw, YMap)
+        dropped = [e for k, e in errors.items() if k in LINK_FIELDS and k != "type"]
+        if dropped:
+            self.link_errors[node_id] = dropped[0]
+        for key, error in errors.items():
+            # A link key missing, or misspelled (`nxt`: reported on the key written).
+            if key in LINK_FIELDS and key != "type":
+                if error.code == "missing-key" or (
+                    error.code == "unknown-key" and isinstance(raw, YMap) and key not in raw.items
+                ):
+                    opaque = True
         stack = [raw]
         while stack:
             value = stack.pop()
             if isinstance(value, YMap):
                 for key, item in value.items.items():
-                    if key in TARGET_KEYS and isinstance(item, YScalar) and item.raw:
-                        targets.append(str(item.raw))
+                    if key in TARGET_KEYS:
+                        if isinstance(item, YScalar) and item.raw:
+                            targets.append(str(item.raw))
+                        else:
+                            opaque = True
                     elif key == "set" and isinstance(item, YMap):
                         self.facts.update(item.items)
+                    elif key in LINK_FIELDS and not isinstance(item, (YMap, YSeq, YScalar)):
+                        opaque = True
+                    elif key in ("choices", "cases") and not (
+                        isinstance(item, YSeq) and all(isinstance(i, YMap) for i in item.items)
+                    ):
+                        opaque = True
                     stack.append(item)
             elif isinstance(value, YSeq):
                 stack.extend(reversed(value.items))
+        if isinstance(raw, YMap) and not targets and "result" not in raw.items:
+            opaque = True  # no link at all, and not an outcome
         self.targets[node_id] = targets
+        if opaque:
+            self.opaque.add(node_id)
         self.facts.add(node_id)  # it may be a check, whose id is a fact
 
 
@@ -131,20 +166,21 @@ def _check_links(guide: Guide, rep: Reporter, broken: Broken) -> None:
                     )
                 continue
             if link.target not in guide.nodes:
+                close = closest(link.target, _node_ids(guide))
                 rep.error(
                     link.pos,
                     "unknown-node",
                     _("next '{target}' is not a node of this guide").format(target=link.target),
-                    did_you_mean(link.target, _node_ids(guide)),
+                    suggestion(close) if close else None,
                 )
+                if close is not None:
+                    broken.meant.append((node.id, close, rep.items[-1]))
 
 
-def _successors(guide: Guide, broken: Broken | None = None) -> dict[str, list[str]]:
-    """Same-guide links as built; none from a node whose links are not trusted."""
+def _successors(guide: Guide) -> dict[str, list[str]]:
+    """Same-guide links as built."""
     return {
-        node_id: []
-        if broken is not None and broken.unsure(node_id)
-        else [
+        node_id: [
             link.target
             for link in node.links()
             if not link.is_external and link.target in guide.nodes
@@ -160,29 +196,28 @@ def reachable_from_start(guide: Guide) -> set[str]:
 def _check_reachability(guide: Guide, rep: Reporter, broken: Broken) -> None:
     if broken.graph is not None or guide.start not in guide.nodes or "start" in broken.top:
         return
-    succ = _successors(guide, broken)
+    succ = _successors(guide)
     seen = closure([guide.start], succ)
-    # What a broken node would lead to, going by the links written in it: nodes
-    # reached only that way are knock-ons of its error, not problems of their own.
-    via: dict[str, str] = {}
-    queue: deque[tuple[str, str]] = deque()
-
-    def written(node_id: str) -> list[str]:
-        built = [link.target for link in guide.nodes[node_id].links() if not link.is_external]
-        return built + broken.targets.get(node_id, [])
-
-    for node_id in seen:
-        if broken.unsure(node_id):
-            queue.extend((t, node_id) for t in written(node_id))
+    # Links written in broken nodes but not read (an outcome's `next`, a choice
+    # dropped for its label): nodes reached only through them are knock-ons of
+    # that node's error, not problems of their own.
+    via: dict[str, tuple[str, Diagnostic | None]] = {}
+    queue: deque[tuple[str, tuple[str, Diagnostic | None]]] = deque()
+    for n in seen:
+        cause = broken.link_errors.get(n) or broken.cause(n)
+        queue.extend((t, (n, cause)) for t in broken.targets.get(n, ()))
+    meant = {(a, b): error for a, b, error in broken.meant}
+    queue.extend((b, (a, error)) for (a, b), error in meant.items() if a in seen)
     while queue:
-        node_id, cause = queue.popleft()
+        node_id, why = queue.popleft()
         if node_id in seen or node_id in via or node_id not in guide.nodes:
             continue
-        via[node_id] = cause
-        nexts = written(node_id) if broken.unsure(node_id) else succ[node_id]
-        queue.extend((t, cause) for t in nexts)
-    # A reachable node whose links could not be read may lead anywhere.
-    unread = next((n for n in guide.nodes if n in seen and broken.unsure(n)), None)
+        via[node_id] = why
+        nexts = [*succ[node_id], *broken.targets.get(node_id, ())]
+        nexts += [b for (a, b) in meant if a == node_id]
+        queue.extend((t, why) for t in nexts)
+    # A reachable node whose links cannot all be read may lead anywhere.
+    unread = next((n for n in guide.nodes if n in broken.opaque and (n in seen or n in via)), None)
     for node_id, node in guide.nodes.items():
         if node_id in seen:
             continue
@@ -190,35 +225,40 @@ def _check_reachability(guide: Guide, rep: Reporter, broken: Broken) -> None:
             node=node_id, start=guide.start
         )
         if node_id in via:
-            blame = via[node_id]
+            blame, cause = via[node_id]
             hint = _("only through node '{node}', which has an error").format(node=blame)
         elif unread is not None:
-            blame = unread
+            blame, cause = unread, broken.cause(unread)
             hint = _("node '{node}' has an error; once fixed, it may lead here").format(node=blame)
         else:
+            cause = None
+        if cause is None:
             rep.warning(node.pos, "unreachable-node", message)
-            continue
-        cause = broken.cause(blame)
-        rep.warning(node.pos, "unreachable-node", message, hint if cause else None, cause=cause)
+        else:
+            rep.warning(node.pos, "unreachable-node", message, hint, cause=cause)
 
 
 def _check_way_out(guide: Guide, rep: Reporter, broken: Broken) -> None:
     """Every node must be able to reach an ending: an outcome, another guide, or a
     broken link (already an error of its own, so not reported twice). A node whose
-    links are not trusted may be an ending too: what depends on it is not reported."""
+    links cannot be read, or that could not be read at all, may be an ending too:
+    what depends on it is not reported. Links written in broken nodes count."""
     if broken.graph is not None:
         return
     preds: dict[str, list[str]] = defaultdict(list)
     exits: list[str] = []
     for node_id, node in guide.nodes.items():
-        if node.is_outcome or broken.unsure(node_id):
+        if node.is_outcome or node_id in broken.opaque or isinstance(node, UnreadNode):
             exits.append(node_id)
             continue
-        for link in node.links():
-            if link.is_external or link.target not in guide.nodes:
+        targets = [link.target for link in node.links() if not link.is_external]
+        if any(link.is_external for link in node.links()):
+            exits.append(node_id)
+        for target in (*targets, *broken.targets.get(node_id, ())):
+            if target not in guide.nodes:
                 exits.append(node_id)
             else:
-                preds[link.target].append(node_id)
+                preds[target].append(node_id)
     can_end = closure(exits, preds)
     for node_id, node in guide.nodes.items():
         if node_id not in can_end:

@@ -245,7 +245,8 @@ def _build_nodes(rec: Rec, nodes: dict[str, Node], broken: checks.Broken) -> Non
             broken.fields[node_id] = set(node_rec.errors)
     for node_id, (kpos, error, raw) in getattr(checked, "broken", {}).items():
         broken.nodes[node_id] = error
-        broken.learn(node_id, raw)
+        node_rec = checked[node_id][1] if node_id in checked else None
+        broken.learn(node_id, raw, node_rec.errors if node_rec is not None else {})
         if node_id not in nodes:
             nodes[node_id] = UnreadNode(node_id, "", kpos)
             broken.fields[node_id] = {"type"}

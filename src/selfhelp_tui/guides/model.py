@@ -157,6 +157,11 @@ class Node:
         """Every `next` this node can lead to, in order."""
         return []
 
+    def link_labels(self) -> list[str]:
+        """What takes each link of `links()`, in the same order, as a writer reads it
+        (a choice's label, `pass`, `default`...): graphs and coverage name edges so."""
+        return ["next"] * len(self.links())
+
     @property
     def is_outcome(self) -> bool:
         return False
@@ -216,6 +221,9 @@ class QuestionNode(Node):
 
     def links(self) -> list[Link]:
         return [c.next for c in self.choices]
+
+    def link_labels(self) -> list[str]:
+        return [c.label for c in self.choices]
 
     def strings(self) -> list[tuple[str, str, Pos]]:
         return super().strings() + [
@@ -358,6 +366,10 @@ class CheckNode(Node):
         head = [link for link in (self.on_pass, self.on_fail) if link is not None]
         return head + [c.next for c in self.fallback]
 
+    def link_labels(self) -> list[str]:
+        head = [w for w, link in ((CHECK_PASS, self.on_pass), (CHECK_FAIL, self.on_fail)) if link]
+        return head + [f"fallback: {c.label}" for c in self.fallback]
+
     def strings(self) -> list[tuple[str, str, Pos]]:
         pos = self.field_pos.get("fallback", self.pos)
         out = super().strings()
@@ -464,6 +476,10 @@ class BranchNode(Node):
 
     def links(self) -> list[Link]:
         return [c.next for c in self.cases] + ([self.default] if self.default else [])
+
+    def link_labels(self) -> list[str]:
+        cases = [", ".join(f"{name}={value}" for name, value in c.when) for c in self.cases]
+        return cases + (["default"] if self.default else [])
 
     def route(self, facts: dict[str, str]) -> int:
         """The index of the link to take."""
