@@ -15,7 +15,6 @@ from ..guides.model import Guide, GuideTest, Link
 from ..record import field, record
 from .walk import Resolver, Walk, WalkError
 
-
 #: An edge of a guide: (node id, the index of the link taken, as `Node.links()`).
 Edge = tuple[str, int]
 
@@ -116,8 +115,9 @@ def run_test(guide: Guide, test: GuideTest, resolve: Resolver | None = None) -> 
     try:
         if test.path:
             follow_path(walk, test.path)
-        for index, answer in enumerate(test.answers):
+        for answer in test.answers:
             walk.answer(answer)
+            index += 1
     except PathError as exc:
         return failed(f"at '{walk.path[-1]}': {exc}", _at(test.path_pos, exc.index, test.pos))
     except WalkError as exc:

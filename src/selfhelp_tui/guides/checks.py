@@ -86,11 +86,19 @@ class Broken:
             self.link_errors[node_id] = dropped[0]
         for key, error in errors.items():
             # A link key missing, or misspelled (`nxt`: reported on the key written).
-            if key in LINK_FIELDS and key != "type":
-                if error.code == "missing-key" or (
-                    error.code == "unknown-key" and isinstance(raw, YMap) and key not in raw.items
-                ):
-                    opaque = True
+            if (
+                key in LINK_FIELDS
+                and key != "type"
+                and (
+                    error.code == "missing-key"
+                    or (
+                        error.code == "unknown-key"
+                        and isinstance(raw, YMap)
+                        and key not in raw.items
+                    )
+                )
+            ):
+                opaque = True
         stack = [raw]
         while stack:
             value = stack.pop()
@@ -103,8 +111,6 @@ class Broken:
                             opaque = True
                     elif key == "set" and isinstance(item, YMap):
                         self.facts.update(item.items)
-                    elif key in LINK_FIELDS and not isinstance(item, (YMap, YSeq, YScalar)):
-                        opaque = True
                     elif key in ("choices", "cases") and not (
                         isinstance(item, YSeq) and all(isinstance(i, YMap) for i in item.items)
                     ):
