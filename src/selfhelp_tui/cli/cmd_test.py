@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     sources = [Source(Path(p), p) for p in args.paths]
     # Every guide is walked: keep each as read rather than read it twice. Links may
     # lead into the bundled guides and every --guides folder.
-    lib = load_library(sources, override=False, mode=LoadMode(keep_guides=True))
+    lib = load_library(sources, override=False, mode=LoadMode(keep_guides=True), refs=ctx.sources())
     for d in lib.diagnostics():
         if d.is_error:
             print(d.format(), file=sys.stderr)
