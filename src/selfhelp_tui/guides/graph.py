@@ -2,16 +2,28 @@
 
 Labels come from guide text, which is untrusted: the terminal tree uses Rich
 `Text` (never markup), and Mermaid and DOT labels are escaped for their syntax.
+
+Each way out of a node is one edge, labelled with what takes it (a choice's
+label, `pass` / `fail` / `fallback: LABEL` at a check, a branch case's `when` or
+`default`); ways that lead to the same node are drawn as one edge with both
+labels. Nothing here recurses on the guide's depth: a guide may be a chain of any
+length.
+
+Overlays (the feedback view, for instance) pass `marks`: node id -> `NodeMark`,
+a line of text added to the node's label and a colour for it. The renderers know
+nothing else about what the marks mean.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from rich.text import Text
 from rich.tree import Tree
 
-from .model import Guide, Node, OutcomeNode, QuestionNode
+from ..record import record
+from .model import BranchNode, CheckNode, Guide, Node, OutcomeNode, QuestionNode
 from .text import markdown_to_plain
 
 RESULT_STYLES = {
@@ -21,46 +33,117 @@ RESULT_STYLES = {
     "escalate": "red",
 }
 
+#: Deepest nesting of the terminal tree; deeper parts continue as sections of
+#: their own at the end (each level takes four columns).
+MAX_TREE_DEPTH = 16
 
-def _summary(node: Node, width: int = 60) -> str:
-    text = node.title or " ".join(markdown_to_plain(node.text).split())
+
+@record(frozen=True)
+class NodeMark:
+    """What an overlay adds to one node: a line of text, and a colour (a CSS hex
+    colour such as "#c62828", used as the node's fill in DOT and Mermaid and its
+    text colour in the terminal)."""
+
+    note: str = ""
+    colour: str | None = None
+
+
+Marks = Mapping[str, NodeMark]
+
+
+def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _edges(node: Node) -> list[tuple[str, str]]:
-    """(label, target) for each way out of a node."""
-    if isinstance(node, QuestionNode):
-        return [(c.label, c.next.target) for c in node.choices]
-    return [("", link.target) for link in node.links()]
+def _probe_call(node: CheckNode) -> str:
+    params = ", ".join(f"{k}={' '.join(map(str, v)) if isinstance(v, list) else v}"
+                       for k, v in node.params.items())  # fmt: skip
+    return f"{node.probe}({params})"
 
 
-def to_tree(guide: Guide) -> Tree:
+def _summary(node: Node, width: int = 60) -> str:
+    """What the node says, or for a check or branch without text, what it does."""
+    text = node.title or " ".join(markdown_to_plain(node.text).split())
+    if isinstance(node, CheckNode):
+        text = f"{_probe_call(node)}: {text}" if text else _probe_call(node)
+    elif isinstance(node, BranchNode) and not text:
+        facts = sorted({name for case in node.cases for name, _value in case.when})
+        text = "by " + ", ".join(facts) if facts else "default only"
+    return _clip(text, width)
+
+
+def edges(node: Node) -> list[tuple[str, str]]:
+    """(label, target) for each distinct way out of a node, in order; ways to the
+    same target are one edge with their labels joined."""
+    by_target: dict[str, list[str]] = {}
+    for link, label in zip(node.links(), node.link_labels(), strict=True):
+        labels = by_target.setdefault(link.target, [])
+        if isinstance(node, QuestionNode | CheckNode | BranchNode) and label not in labels:
+            labels.append(label)
+    return [(" / ".join(labels), target) for target, labels in by_target.items()]
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, CheckNode):
+        return f"check {node.probe}"
+    return node.type
+
+
+def to_tree(guide: Guide, marks: Marks | None = None) -> Tree:
+    """The guide as a tree from its start. A node shown before appears again as
+    `↩ id (see above)`; the nodes of a chain (one way on each) are listed under its
+    first node rather than nested ever deeper."""
+    marks = marks or {}
     root = Tree(Text(f"{guide.title} [{guide.id}]", style="bold"))
     shown: set[str] = set()
-
-    def add(parent: Tree, node_id: str, via: str) -> None:
+    #: (container, node id, edge label, depth, whether the container is a chain).
+    todo: list[tuple[Tree, str, str, int, bool]] = [(root, guide.start, "", 1, False)]
+    later: list[str] = []
+    while todo or later:
+        if not todo:
+            node_id = later.pop(0)
+            if node_id in shown:
+                continue
+            section = root.add(Text(f"{node_id} (continued)", style="bold magenta"))
+            todo.append((section, node_id, "", 2, False))
+        container, node_id, via, depth, in_chain = todo.pop()
         prefix = Text(f"{via} → " if via else "", style="dim")
         if node_id not in guide.nodes:
-            parent.add(prefix + Text(f"{node_id} (another guide)", style="cyan"))
-            return
-        node = guide.nodes[node_id]
+            container.add(prefix + Text(f"{node_id} (another guide)", style="cyan"))
+            continue
         if node_id in shown:
-            parent.add(
+            container.add(
                 prefix + Text(f"↩ {node_id}", style="magenta") + Text(" (see above)", style="dim")
             )
-            return
+            continue
+        node = guide.nodes[node_id]
+        mark = marks.get(node_id)
+        if depth > MAX_TREE_DEPTH:
+            container.add(prefix + Text(f"… {node_id} (continued below)", style="magenta"))
+            later.append(node_id)
+            continue
         shown.add(node_id)
-        label = prefix + Text(node_id, style="bold")
+        label = prefix + Text(
+            node_id, style=f"bold {mark.colour}" if mark and mark.colour else "bold"
+        )
         if isinstance(node, OutcomeNode):
             label += Text(f" [{node.result}]", style=RESULT_STYLES.get(node.result, ""))
         else:
-            label += Text(f" ({node.type})", style="dim")
+            label += Text(f" ({_kind(node)})", style="cyan" if node.is_auto else "dim")
         label += Text(f"  {_summary(node)}")
-        branch = parent.add(label)
-        for edge_label, target in _edges(node):
-            add(branch, target, edge_label)
-
-    add(root, guide.start, "")
+        if mark and mark.note:
+            label += Text(f"  [{mark.note}]", style=mark.colour or "dim")
+        here = container.add(label)
+        ways = edges(node)
+        if len(ways) == 1:
+            edge_label, target = ways[0]
+            if in_chain:
+                todo.append((container, target, edge_label, depth, True))
+            else:
+                todo.append((here, target, edge_label, depth + 1, True))
+        else:
+            for edge_label, target in reversed(ways):
+                todo.append((here, target, edge_label, depth + 1, False))
     return root
 
 
@@ -75,21 +158,38 @@ def _mermaid_id(node_id: str) -> str:
     return "n_" + "".join(c if c.isalnum() else "_" for c in node_id)
 
 
-def to_mermaid(guide: Guide) -> str:
+#: Mermaid's shape for each kind of node: (open, close).
+_MERMAID_SHAPES = {
+    "question": ("{", "}"),  # a rhombus
+    "check": ("{{", "}}"),  # a hexagon
+    "branch": ("[/", "\\]"),  # a trapezoid
+    "outcome": ("([", "])"),  # a stadium
+}
+
+
+def to_mermaid(guide: Guide, marks: Marks | None = None) -> str:
+    marks = marks or {}
     lines = ["flowchart TD"]
     for node_id, node in guide.nodes.items():
-        label = _mermaid_text(f"{node_id}: {_summary(node, 40)}")
+        text = f"{node_id}: {_summary(node, 40)}"
+        if node.type in ("check", "branch"):
+            text = f"{node_id} ({node.type}): {_summary(node, 40)}"
+        mark = marks.get(node_id)
+        if mark and mark.note:
+            text += f" [{mark.note}]"
+        label = _mermaid_text(text)
         mid = _mermaid_id(node_id)
-        if isinstance(node, OutcomeNode):
-            lines.append(f'    {mid}(["{label}"]):::{node.result}')
-        elif isinstance(node, QuestionNode):
-            lines.append(f'    {mid}{{"{label}"}}')
-        else:
-            lines.append(f'    {mid}["{label}"]')
+        left, right = _MERMAID_SHAPES.get(node.type, ("[", "]"))
+        suffix = f":::{node.result}" if isinstance(node, OutcomeNode) else ""
+        lines.append(f'    {mid}{left}"{label}"{right}{suffix}')
+        if mark and mark.colour:
+            lines.append(f"    style {mid} fill:{mark.colour}")
+    externals: set[str] = set()
     for node_id, node in guide.nodes.items():
-        for edge_label, target in _edges(node):
+        for edge_label, target in edges(node):
             tid = _mermaid_id(target)
-            if target not in guide.nodes:
+            if target not in guide.nodes and target not in externals:
+                externals.add(target)
                 lines.append(f'    {tid}[["{_mermaid_text(target)}"]]')
             arrow = f'-->|"{_mermaid_text(edge_label)}"|' if edge_label else "-->"
             lines.append(f"    {_mermaid_id(node_id)} {arrow} {tid}")
@@ -103,24 +203,45 @@ def _dot(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a valid DOT double-quoted string
 
 
-def to_dot(guide: Guide) -> str:
+#: Graphviz's shape and style for each kind of node.
+_DOT_SHAPES = {
+    "question": ("diamond", []),
+    "step": ("box", []),
+    "check": ("hexagon", ["bold"]),
+    "branch": ("octagon", ["dashed"]),
+    "outcome": ("box", ["rounded"]),
+}
+
+
+def to_dot(guide: Guide, marks: Marks | None = None) -> str:
+    marks = marks or {}
     colours = {"resolved": "darkgreen", "completed": "darkgreen",
                "unresolved": "orange", "escalate": "red"}  # fmt: skip
     lines = [f"digraph {_dot(guide.id)} {{", "    rankdir=TB;"]
     lines.append("    node [fontname=Helvetica];")
     for node_id, node in guide.nodes.items():
-        label = _dot(f"{node_id}\n{_summary(node, 40)}")
+        head = f"{node_id} ({_kind(node)})" if node.type in ("check", "branch") else node_id
+        text = f"{head}\n{_summary(node, 40)}"
+        mark = marks.get(node_id)
+        if mark and mark.note:
+            text += f"\n{mark.note}"
+        shape, styles = _DOT_SHAPES.get(node.type, ("box", []))
+        attrs = {"label": _dot(text), "shape": shape}
+        styles = list(styles)
         if isinstance(node, OutcomeNode):
-            colour = colours.get(node.result, "black")
-            style = f"shape=box, style=rounded, color={colour}, penwidth=2"
-            lines.append(f"    {_dot(node_id)} [label={label}, {style}];")
-        elif isinstance(node, QuestionNode):
-            lines.append(f"    {_dot(node_id)} [label={label}, shape=diamond];")
-        else:
-            lines.append(f"    {_dot(node_id)} [label={label}, shape=box];")
+            attrs["color"] = colours.get(node.result, "black")
+            attrs["penwidth"] = "2"
+        if mark and mark.colour:
+            styles.append("filled")
+            attrs["fillcolor"] = _dot(mark.colour)
+        if styles:
+            attrs["style"] = _dot(",".join(styles))
+        lines.append(f"    {_dot(node_id)} [{', '.join(f'{k}={v}' for k, v in attrs.items())}];")
+    externals: set[str] = set()
     for node_id, node in guide.nodes.items():
-        for edge_label, target in _edges(node):
-            if target not in guide.nodes:
+        for edge_label, target in edges(node):
+            if target not in guide.nodes and target not in externals:
+                externals.add(target)
                 lines.append(f"    {_dot(target)} [shape=folder];")
             attrs = f" [label={_dot(edge_label)}]" if edge_label else ""
             lines.append(f"    {_dot(node_id)} -> {_dot(target)}{attrs};")
