@@ -229,8 +229,8 @@ nodes:
         next: a
   d:
     type: step
-    
-"""
+{" " * 4}
+"""  # the last line: the cursor's place inside `d`, indented
 
 
 def test_yaml_language_server_flags_completes_and_explains_node_types(yls) -> None:  # type: ignore[no-untyped-def]
