@@ -255,8 +255,9 @@ class StepNode(Node):
         noun=N_("step"),
         passthrough=("type",),
         fields=(
-            Field("text", Text("What to do, in Markdown."), required=True),
+            # In the order the reader sees them (`selfhelp fmt` writes them so).
             Field("caution", CAUTION),
+            Field("text", Text("What to do, in Markdown."), required=True),
             Field("next", NEXT, required=True),
         ),
     )
@@ -552,8 +553,8 @@ TUTORIAL_STEP = Record(
     fields=(
         Field("id", NodeId("An optional id for the step (default: step-N)."), required=False),
         Field("title", Str(description="The step's heading.", lenient=True), required=True),
-        Field("text", Text("The step's content, in Markdown."), required=True),
         Field("caution", CAUTION),
+        Field("text", Text("The step's content, in Markdown."), required=True),
     ),
 )
 
@@ -570,7 +571,9 @@ GUIDE_TEST = Record(
     description="A walk through the guide and where it must end.",
     noun=N_("test"),
     fields=(
+        # In the order a test reads: what it is, on which facts, the walk, where it ends.
         Field("name", Str(description="What the test checks.", lenient=True), required=True),
+        Field("facts", FACTS),
         Field(
             "path",
             ListOf(
@@ -597,7 +600,6 @@ GUIDE_TEST = Record(
             Enum(OUTCOMES, description="The outcome the answers must reach."),
         ),
         Field("node", NodeId("The node the answers must stop on."), required=False),
-        Field("facts", FACTS),
     ),
 )
 
