@@ -8,9 +8,11 @@ import subprocess
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import pytest
+
 from selfhelp_tui.cli import main
 
-from .conftest import BUNDLED, FIXTURES, selfhelp_cmd
+from .conftest import BAD, BUNDLED, FIXTURES, selfhelp_cmd
 
 WRITERS = FIXTURES / "writers"
 TYPOS = WRITERS / "test-typos.yaml"
@@ -197,3 +199,55 @@ def test_the_bundled_guides_validate_clean_as_a_subprocess(cli_env) -> None:  # 
                           capture_output=True, text=True, env=cli_env, timeout=120)  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == ""
+
+
+# --- a key indented wrongly says so (issue 18, part 4) ------------------------------
+
+NODE = "format: 1\nid: g\nkind: troubleshooter\ntitle: t\nstart: a\nnodes:\n  a:\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "hint"),
+    [
+        ("    type: step\n     text: x\n    next: b\n", "'text' is indented 5 spaces, but 'type' on line 8 above it 4"),
+        ('    type: "step"\n     text: x\n', "'text' is indented 5 spaces, but 'type' on line 8 above it 4"),
+        ("    type: step\n    text: x\n   next: b\n", "'next' is indented 3 spaces, but 'text' on line 9 above it 4"),
+        ("    type: question\n    choices:\n      - label: x\n         next: b\n",
+         "'next' is indented 9 spaces, but 'label' on line 10 above it 8"),
+        ("    type: question\n    choices:\n      - label: x\n       next: b\n",
+         "'next' is indented 7 spaces, but 'label' on line 10 above it 8"),
+        # Text in a block is not a key: the key before the block is the one to match.
+        ("    type: step\n    text: |\n      Note: this\n     next: b\n",
+         "'next' is indented 5 spaces, but 'text' on line 9 above it 4"),
+    ],
+    ids=["over", "over after a quote", "under", "over in a list", "under in a list", "after text"],
+)  # fmt: skip
+def test_a_key_indented_wrongly_gets_a_hint_that_says_how(
+    write_guide, body: str, hint: str
+) -> None:  # type: ignore[no-untyped-def]
+    from selfhelp_tui.guides import load_guide
+
+    (d,) = load_guide(write_guide("g.yaml", NODE + body)).diagnostics
+    assert d.code == "yaml-syntax"
+    assert d.hint is not None and d.hint.startswith(hint), d.hint
+    assert d.hint.endswith("the keys of one mapping start in the same column")
+
+
+def test_no_indentation_hint_where_the_indentation_is_right(write_guide) -> None:  # type: ignore[no-untyped-def]
+    from selfhelp_tui.guides import load_guide
+
+    # Back out to a parent's column, then a different mistake on that line.
+    body = "    type: question\n    choices:\n      - label: x\n        next: b\n  b: x: y\n"
+    (d,) = load_guide(write_guide("g.yaml", NODE + body)).diagnostics
+    assert d.code == "yaml-syntax" and d.hint is None
+
+
+def test_the_indentation_hint_in_validate(cli_env) -> None:  # type: ignore[no-untyped-def]
+    proc = subprocess.run([*selfhelp_cmd(), "validate", "--no-bundled", str(BAD / "bad-indent.yaml")],
+                          capture_output=True, text=True, env=cli_env, timeout=60)  # fmt: skip
+    assert proc.returncode == 1
+    assert (
+        "bad-indent.yaml:12:10: error: YAML syntax error: mapping values are not allowed in this "
+        "context ('text' is indented 5 spaces, but 'type' on line 11 above it 4: the keys of one "
+        "mapping start in the same column) [yaml-syntax]"
+    ) in proc.stdout
