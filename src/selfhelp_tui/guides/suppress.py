@@ -23,6 +23,10 @@ from ..record import field, record
 from .codes import RULES
 from .diagnostics import Diagnostic, Pos, Reporter, Severity, did_you_mean, display_path
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import yaml
+
 MANIFEST_NAMES = ("selfhelp.yaml", "selfhelp.yml")
 _COMMENT = re.compile(r"#\s*selfhelp:\s*ignore(-file)?\[([^\]]*)\]")
 
@@ -209,6 +213,21 @@ class Suppressions:
         self.problems.extend(rep.items)
 
 
+def _last_line(node: yaml.Node) -> int:
+    """The last line (0-based) that holds part of a value. A block collection ends
+    where the next token starts, the next key's line: its last item says where
+    it really ends."""
+    import yaml
+
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style:
+        if not node.value:
+            break
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    end = node.end_mark
+    return end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+
+
 @record
 class _Spans:
     """Where the keys and the text values of a YAML file are (1-based lines)."""
@@ -241,8 +260,7 @@ class _Spans:
                 stack.extend(node.value)
             elif isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
-                    end = value.end_mark
-                    last = end.line + 1 if end.column > 0 else end.line
+                    last = _last_line(value) + 1
                     keys.append((key.start_mark.line + 1, max(last, key.start_mark.line + 1)))
                     stack.extend((key, value))
         keys.sort(key=lambda span: (span[0], -span[1]))  # a line's outermost key first
