@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from .conftest import BAD, BUNDLED, LIBRARY, selfhelp_cmd
+from .conftest import AWAITING_TRANSLATION, BAD, BUNDLED, LIBRARY, selfhelp_cmd
 
 
 def run(*args: str, env: dict[str, str], input: str | None = None, cwd: Path | None = None):  # type: ignore[no-untyped-def]
@@ -41,9 +41,18 @@ def test_validate_good_library_exits_0(cli_env) -> None:  # type: ignore[no-unty
 
 
 def test_validate_bundled_guides_exits_0(cli_env) -> None:  # type: ignore[no-untyped-def]
-    proc = run("validate", str(BUNDLED), "--strict", env=cli_env)
+    proc = run("validate", str(BUNDLED), "--format", "json", env=cli_env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "0 errors, 0 warnings" in proc.stderr
+    found = json.loads(proc.stdout)
+    assert [d for d in found if d["severity"] == "error"] == []
+    # A guide warns only about the commands it runs (every `run` check does).
+    guides = [d for d in found if d["file"].endswith(".yaml")]
+    assert {d["code"] for d in guides} <= {"run-probe"}, guides
+    assert all(d["file"].endswith(".yaml") or d["file"].endswith(".po") for d in found)
+    translations = [d for d in found if d["file"].endswith(".po")]
+    pending = {Path(d["file"]).name.split(".")[0] for d in translations}
+    assert pending <= AWAITING_TRANSLATION, translations
+    assert {d["code"] for d in translations} <= {"translation-missing", "translation-stale"}
 
 
 def test_validate_usage_error_exits_2(cli_env) -> None:  # type: ignore[no-untyped-def]
@@ -133,6 +142,28 @@ def test_run_answers_running_out_exits_3(cli_env) -> None:  # type: ignore[no-un
         "run", "printer", "--no-bundled", "--guides", str(LIBRARY), "--answers", "1", env=cli_env
     )
     assert proc.returncode == 3
+
+
+def test_run_answers_running_out_at_a_check_exits_3(write_guide, cli_env) -> None:  # type: ignore[no-untyped-def]
+    """Answers that stop on a check end the walk like anywhere else: exit 3, no
+    traceback (a guide test may stop on a check with `node:`)."""
+    path = write_guide(
+        "checked.yaml",
+        "format: 1\nid: checked\nkind: troubleshooter\ntitle: t\nsummary: s\n"
+        "symptoms: [s]\nstart: first\nnodes:\n"
+        "  first: {type: step, text: go, next: look}\n"
+        "  look:\n    type: check\n    probe: file_exists\n    with: {path: /}\n"
+        "    pass: done\n    fail: done\n"
+        "    fallback: {text: there?, choices: [{label: 'Yes', next: done}]}\n"
+        "  done: {type: outcome, result: resolved, text: ok}\n",
+    )
+    proc = run(
+        "run", "checked", "--no-bundled", "--guides", str(path.parent), "--answers", "next",
+        env=cli_env,
+    )  # fmt: skip
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Input ended before the walk did" in proc.stdout
 
 
 def test_run_over_a_pipe_uses_plain_mode_and_ends_on_closed_input(cli_env) -> None:  # type: ignore[no-untyped-def]

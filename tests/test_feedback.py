@@ -112,10 +112,13 @@ def test_a_record_never_holds_session_extras(tmp_path: Path) -> None:
 # --- the off switches -----------------------------------------------------------
 
 
-def plain_walk(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+def plain_walk(
+    env: dict[str, str], *extra: str, log: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """A scripted walk to an outcome; `log`: with --log-outcome (else not logged)."""
     return subprocess.run(
         [*selfhelp_cmd(), *extra, "run", "printer", "--no-bundled", "--guides", str(LIBRARY),
-         "--answers", "1,2"],
+         "--answers", "1,2", *(["--log-outcome"] if log else [])],
         capture_output=True, text=True, env=env, timeout=60,
     )  # fmt: skip
 
@@ -140,6 +143,29 @@ def test_plain_walk_logs_with_frontend_plain_and_says_so_once(cli_env, isolated_
     lines = [json.loads(x) for x in show.stdout.splitlines()]
     assert [r["frontend"] for r in lines] == ["plain", "plain"]
     assert [r["outcome"] for r in lines] == ["escalate", "escalate"]
+
+
+def test_scripted_walks_are_logged_only_when_asked(cli_env, isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
+    """A scripted walk is not a reader's: not in the log (nor the first-run notice,
+    which is about logging) by default; --log-outcome logs it, as a plain walk."""
+    for _ in range(2):
+        proc = plain_walk(cli_env, log=False)
+        assert proc.returncode == 0 and "Outcome: " in proc.stdout
+        assert "anonymous note" not in proc.stderr
+    unfinished = subprocess.run(
+        [*selfhelp_cmd(), "run", "printer", "--no-bundled", "--guides", str(LIBRARY),
+         "--answers", "1"],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )  # fmt: skip
+    assert unfinished.returncode == 3  # ran out of answers: would have been "abandoned"
+    assert count_records(isolated_env) == 0
+    logged = plain_walk(cli_env, log=True)
+    assert logged.returncode == 0 and "anonymous note" in logged.stderr
+    assert count_records(isolated_env) == 1
+    with sqlite3.connect(isolated_env / "outcomes.sqlite3") as con:
+        (payload,) = con.execute("SELECT body FROM records").fetchone()
+    record = json.loads(payload)
+    assert record["frontend"] == "plain" and record["outcome"] == "escalate"
 
 
 @pytest.mark.parametrize(
@@ -221,15 +247,20 @@ def test_sigkill_while_logging_loses_no_committed_record(tmp_path: Path) -> None
     assert set(committed) <= stored
 
 
-def test_corrupt_database_is_moved_aside(tmp_path: Path) -> None:
+def test_corrupt_database_is_set_aside_once_and_a_new_log_started(tmp_path: Path) -> None:
     db = tmp_path / "o.sqlite3"
     db.write_bytes(b"this is not a database" * 100)
     store = Store(db)
     assert store.put(fake_record(1))
-    aside = list(tmp_path.glob("o.sqlite3.corrupt-*"))
-    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not")
-    assert "moved aside" in store.notices[0]
-    assert store.stats()["pending"] == 1
+    assert store.put(fake_record(2))
+    aside = [
+        p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm", "unwritten"))
+    ]
+    assert sorted(aside) == ["o.sqlite3", "o.sqlite3.damaged"]
+    assert (tmp_path / "o.sqlite3.damaged").read_bytes().startswith(b"this is not")
+    (notice,) = store.notices
+    assert "damaged: 0 records were saved" in notice and "o.sqlite3.damaged" in notice
+    assert store.stats()["pending"] == 2
 
 
 def test_unwritable_data_dir_drops_the_record_and_counts_it(tmp_path: Path) -> None:
@@ -529,32 +560,11 @@ def test_a_corrupt_log_is_reported_once_in_plain_mode(cli_env, isolated_env: Pat
     (isolated_env / "outcomes.sqlite3").write_bytes(b"garbage" * 500)
     first = plain_walk(cli_env)
     assert first.returncode == 0
-    assert first.stderr.count("was moved aside to outcomes.sqlite3.corrupt-") == 1
+    assert first.stderr.count("The outcome log was damaged") == 1
+    assert "kept as outcomes.sqlite3.damaged" in first.stderr
     second = plain_walk(cli_env)
-    assert "moved aside" not in second.stderr
+    assert "damaged" not in second.stderr
     assert count_records(isolated_env) == 2
-
-
-def test_the_guide_pack_manifest_can_give_the_endpoint(
-    tmp_path: Path, cli_env, isolated_env: Path
-) -> None:  # type: ignore[no-untyped-def]
-    pack = tmp_path / "pack"
-    pack.mkdir()
-    (pack / "printer.yaml").write_bytes((LIBRARY / "printer.yaml").read_bytes())
-    with FaultyServer() as server:
-        (pack / "selfhelp.yaml").write_text(f"feedback_url: {server.url}\n")
-        env = {**cli_env}
-        walk = subprocess.run([*selfhelp_cmd(), "run", "printer", "--no-bundled", "--guides",
-                               str(pack), "--answers", "1,2"], capture_output=True, text=True,
-                              env=env, timeout=60)  # fmt: skip
-        assert walk.returncode == 0
-        status = subprocess.run([*selfhelp_cmd(), "feedback", "status", "--guides", str(pack)],
-                                capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
-        assert f"Endpoint: {server.url} ({pack}/selfhelp.yaml)" in status.stdout
-        up = subprocess.run([*selfhelp_cmd(), "feedback", "upload", "--guides", str(pack)],
-                            capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
-    assert up.returncode == 0, up.stderr
-    assert sum(server.received.values()) == 1
 
 
 def test_the_whole_upload_has_a_time_budget(tmp_path: Path) -> None:

@@ -81,8 +81,8 @@ def test_dot_labels_check_and_branch_edges_and_draws_each_once(routes) -> None: 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
 def test_graphviz_reads_the_dot_of_every_kind_of_node(routes, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    marks = {"ask": graph.NodeMark("12 visits, 5 gave up", "#c62828")}
-    for dot in (graph.to_dot(routes), graph.to_dot(routes, marks)):
+    extra = {"ask": graph.NodeExtra("12 visits, 5 gave up", "#c62828", mark=True)}
+    for dot in (graph.to_dot(routes), graph.to_dot(routes, extra)):
         proc = subprocess.run(
             ["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60
         )
@@ -119,20 +119,29 @@ def test_text_tree_names_checks_branches_and_their_edges(routes) -> None:  # typ
     assert "default → ↩ ask (see above)" in text
 
 
-def test_marks_add_a_note_and_a_colour_to_a_node(routes) -> None:  # type: ignore[no-untyped-def]
-    marks = {"ask": graph.NodeMark("12 visits, 5 gave up", "#c62828")}
-    dot = graph.to_dot(routes, marks)
+def test_an_overlay_adds_a_note_a_fill_and_a_mark_to_a_node(routes) -> None:  # type: ignore[no-untyped-def]
+    """The hook the feedback view draws with (feedback/graph_overlay.py), on every
+    kind of node: a check keeps its bold outline and gets the fill."""
+    extra = {
+        "ask": graph.NodeExtra("12 visits, 5 gave up", "#c62828", mark=True),
+        "probe": graph.NodeExtra("3 visits", "#ffcdd2"),
+    }
+    dot = graph.to_dot(routes, extra)
     assert re.search(
-        r'"ask" \[label="ask\\nIs it plugged in\?\\n12 visits, 5 gave up", shape=diamond, fillcolor="#c62828", style="filled"\]',
+        r'"ask" \[label="ask\\nIs it plugged in\?\\n12 visits, 5 gave up", shape=diamond, '
+        r'fillcolor="#c62828", color="#b71c1c", penwidth=5, style="filled,bold"\]',
         dot,
-    )
-    mermaid = graph.to_mermaid(routes, marks)
-    assert '    n_ask{"ask: Is it plugged in? [12 visits, 5 gave up]"}' in mermaid
-    assert "    style n_ask fill:#c62828" in mermaid
+    ), dot
+    assert re.search(r'"probe" \[label="probe \(check command_exists\)\\n[^"]*\\n3 visits", '
+                     r'shape=hexagon, fillcolor="#ffcdd2", style="bold,filled"\]', dot), dot  # fmt: skip
+    mermaid = graph.to_mermaid(routes, extra)
+    assert '    n_ask{"ask: Is it plugged in?<br/>12 visits, 5 gave up"}' in mermaid
+    assert "    style n_ask fill:#c62828,stroke:#b71c1c,stroke-width:5px" in mermaid
+    assert "    style n_probe fill:#ffcdd2" in mermaid
     console = Console(record=True, width=200)
-    console.print(graph.to_tree(routes, marks))
+    console.print(graph.to_tree(routes, extra))
     assert "ask (question)  Is it plugged in?  [12 visits, 5 gave up]" in console.export_text()
-    assert graph.to_dot(routes) != dot  # no marks, no change
+    assert graph.to_dot(routes) != dot and "fillcolor" not in graph.to_dot(routes)
 
 
 def test_deep_trees_continue_below_instead_of_nesting_forever(write_guide) -> None:  # type: ignore[no-untyped-def]

@@ -333,3 +333,40 @@ def test_extract_refuses_the_source_language_and_broken_files(cli_env, guides: P
     assert broken.returncode == 1
     assert "guides/printer.nb.po:2:8: error: the string is not closed" in broken.stderr
     assert (guides / "printer.nb.po").read_text() == 'msgid "a"\nmsgstr "b\n'  # left alone
+
+
+def test_rewrapping_a_paragraph_keeps_its_translations_current(cli_env, guides: Path) -> None:  # type: ignore[no-untyped-def]
+    """Markdown shows a soft line break as a space: a writer who breaks a paragraph's
+    lines elsewhere (as a fix of a code span cut across two lines needs) has not
+    changed what any translation says, so extract keeps them current. A changed
+    word still makes them stale."""
+    path = guides / "printer.yaml"
+    source = path.read_text(encoding="utf-8")
+    path.write_text(
+        source.replace("Cancel the stuck jobs with `cancel -a`, then print again.",
+                       "Cancel the stuck jobs with\n      `cancel -a`, then print again."),
+        encoding="utf-8",
+    )  # fmt: skip
+    assert path.read_text(encoding="utf-8") != source
+    before = run("validate", "--lang", "es", "guides/printer.yaml", env=cli_env, cwd=guides.parent)
+    assert "[translation-stale]" in before.stdout  # the hash saw the change
+    extracted = run("i18n", "extract", "guides/printer.yaml", "--lang", "es", env=cli_env, cwd=guides.parent)  # fmt: skip
+    assert extracted.returncode == 0, extracted.stderr
+    after = run("validate", "--lang", "es", "guides/printer.yaml", env=cli_env, cwd=guides.parent)
+    assert after.stdout == "", after.stdout
+    assert "#, fuzzy" not in po_entry_text(guides / "printer.es.po", "cancel-jobs/text")
+    # A word changed, too: stale, and marked for review by extract.
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("then print again", "then print a test page"),
+        encoding="utf-8",
+    )
+    run("i18n", "extract", "guides/printer.yaml", "--lang", "es", env=cli_env, cwd=guides.parent)
+    stale = run("validate", "--lang", "es", "guides/printer.yaml", env=cli_env, cwd=guides.parent)
+    assert "[translation-stale]" in stale.stdout
+    assert "#, fuzzy" in po_entry_text(guides / "printer.es.po", "cancel-jobs/text")
+
+
+def po_entry_text(path: Path, context: str) -> str:
+    """The lines of one entry of a PO file, from its comments to its msgstr."""
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    return next(b for b in blocks if f'msgctxt "{context}"' in b)

@@ -411,6 +411,17 @@ def test_every_probe_describes_itself() -> None:
         "env_var": {"name": "HOME", "equals": "/root"},
         "os": {"is": "macos"},
         "run": {"command": ["git", "--version"]},
+        "net_interface": {"kind": "wifi"},
+        "link_up": {},
+        "ip_address": {"interface": "eth0", "family": "ipv4"},
+        "default_route": {"family": "ipv6"},
+        "dns_resolves": {"host": "example.com"},
+        "process_running": {"name": "cupsd"},
+        "memory_available": {"minimum": "500 MB"},
+        "cpu_load": {"per_core": 1.5},
+        "free_inodes": {"path": "/", "minimum_percent": 5},
+        "file_contains": {"path": "/etc/hosts", "matches": "localhost"},
+        "clock_synchronized": {},
     }
     assert set(samples) == set(PROBES)
     for name, params in samples.items():

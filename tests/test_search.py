@@ -31,6 +31,10 @@ def bundled():  # type: ignore[no-untyped-def]
         ("ssh permision denied", "ssh-connection"),
         ("rejected push", "git-push-rejected"),
         ("wifi", "no-network-linux"),
+        ("Temporary failure in name resolution", "no-network-linux"),
+        ("kex_exchange_identification", "ssh-connection"),
+        ("passwordless ssh", "ssh-key-login"),
+        ("set up ssh key", "ssh-key-login"),
         ("write guide", "writing-your-first-guide"),
     ],
 )
@@ -142,3 +146,24 @@ async def test_a_big_library_lists_every_guide_on_two_lines_and_searches_at_once
         assert options.option_count >= 1
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert first.id in ids
+
+
+def test_on_equal_scores_a_troubleshooter_comes_before_a_tutorial() -> None:
+    """ "cannot ssh to the server" scored ssh-connection and the ssh-key-login tutorial
+    alike (in five languages); the reader has a problem, not a lesson in mind."""
+    from selfhelp_tui.guides.index import GuideInfo
+
+    def card(guide_id: str, kind: str, title: str) -> GuideInfo:
+        info = GuideInfo(guide_id, title, kind, "", ("ssh",), ("ssh server",))
+        from selfhelp_tui.guides.textsearch import card_terms
+
+        return info._replace(terms=card_terms(info))
+
+    # The tutorial's title sorts first, so only the kind can put the other first.
+    cards = [
+        card("a-tutorial", "tutorial", "A ssh lesson"),
+        card("b-fix", "troubleshooter", "B ssh fix"),
+    ]
+    hits = SearchIndex(cards).search("ssh server")
+    assert hits[0].score == hits[1].score
+    assert [h.guide.id for h in hits] == ["b-fix", "a-tutorial"]

@@ -4,6 +4,7 @@ and a real pseudo-terminal."""
 
 from __future__ import annotations
 
+import functools
 import json
 import socket
 import subprocess
@@ -326,11 +327,11 @@ async def test_tui_runs_a_command_only_after_consent_and_shows_its_output(
     app = _site_app(reloaded, trusted=True, saved=saved)
     async with app.run_test(size=(100, 40)) as pilot:
         await _wait_checked(app, pilot)
-        panel = str(app.screen.query_one("#check-panel", Static).render())
+        panel = str(app.screen.query_one("#check-status", Static).render())
         assert "Passed" in panel
         await pilot.press("enter")  # continue from the file check
         await pilot.pause()
-        panel = str(app.screen.query_one("#check-panel", Static).render())
+        panel = str(app.screen.query_one("#check-status", Static).render())
         assert sys.executable in panel and "Run it?" in panel
         assert not touched.exists()  # shown, not run
         await pilot.press("1")  # run this command
@@ -380,7 +381,7 @@ async def test_tui_untrusted_guide_never_offers_the_command(site, tmp_path: Path
         await pilot.pause()
         options = app.screen.query_one("#choices", OptionList)
         assert options.option_count == 2  # the fallback only; no "Run this command"
-        assert "Not run" in str(app.screen.query_one("#check-panel", Static).render())
+        assert "Not run" in str(app.screen.query_one("#check-status", Static).render())
     assert not touched.exists()
 
 
@@ -394,8 +395,9 @@ async def test_tui_caution_takes_a_deliberate_key_not_enter(site) -> None:  # ty
         await pilot.press("1")  # USB
         await pilot.pause()
         assert app.screen.walk.node.id == "open-case"
-        caution = str(app.screen.query_one("#caution", Static).render())
-        assert "Unplug the mains cable" in caution and "Press a" in caution
+        caution = app.screen.query_one("#caution-text").source
+        state = str(app.screen.query_one("#caution-state", Static).render())
+        assert "Unplug the mains cable" in caution and "Press a" in state
         await pilot.press("enter", "1")
         await pilot.pause()
         assert app.screen.walk.node.id == "open-case"  # Enter and 1 do not pass it
@@ -432,9 +434,41 @@ async def test_tui_a_hanging_check_is_killed_at_its_timeout(tmp_path: Path) -> N
         await pilot.pause()
         await pilot.press("1")  # run it
         await _wait_checked(app, pilot)
-        panel = str(app.screen.query_one("#check-panel", Static).render())
-        assert "Could not decide" in panel and "Does the tool say hello?" in panel
+        panel = str(app.screen.query_one("#check-status", Static).render())
+        assert "Could not decide" in panel
+        fallback = app.screen.query_one("#check-fallback")
+        assert fallback.display and "Does the tool say hello?" in fallback.source
         assert app.screen.session.check_result()["status"] == "timeout"
+
+
+async def test_tui_q_at_step_1_asks_once_a_command_check_ran(tmp_path: Path) -> None:
+    """Issue 17: `q` quit without asking at step 1 although the reader had agreed to
+    run a command there (and Ctrl+Q, the palette's Quit, follows the same rule)."""
+    from selfhelp_tui.tui.app import SelfhelpApp
+
+    data = json.loads(json.dumps(SITE_GUIDE))
+    data["start"] = "cmd"
+    data["nodes"]["cmd"]["with"]["command"][2] = "print('hello')"
+    del data["nodes"]["marker"]
+    data["tests"] = []
+    folder = tmp_path / "first-cmd"
+    folder.mkdir()
+    (folder / "site.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    library = load_library([Source(folder, "first-cmd")])
+    app = SelfhelpApp(library, start_guide="site", trusted=lambda g: True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.session.has_progress() is False
+        await pilot.press("1")  # run this command
+        await _wait_checked(app, pilot)
+        assert app.screen.walk.at_start and app.screen.session.check_result()["status"] == "pass"
+        await pilot.press("q")
+        await pilot.pause()
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("escape")  # no: the walk goes on where it was
+        await pilot.pause()
+        assert screen_name(app) == "WalkScreen" and app.is_running
+        assert app.screen.session.check_result()["status"] == "pass"
 
 
 # --- plain mode -----------------------------------------------------------------------
@@ -455,6 +489,18 @@ def test_disk_full_plain_over_a_pipe_measures_free_space_itself(cli_env, tmp_pat
     text = report.read_text()
     assert text.startswith("# Session report: The disk is full")
     assert "abandoned" in text
+
+
+def test_plain_mode_keeps_inline_commands_exactly(cli_env) -> None:  # type: ignore[no-untyped-def]
+    """Plain mode drops emphasis markers, but never inside inline code: `*.gz` is a
+    pattern the reader types."""
+    done = subprocess.run(
+        [*selfhelp_cmd(), "run", "disk-full", "--fact", "os=linux", "--fact", "init=other",
+         "--answers", "fail,/var/log,ack,next,1"],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Old rotated files (`*.1`, `*.gz`, `*.old`) can be deleted." in done.stdout
 
 
 def trust(folder: Path, cli_env: dict[str, str]) -> None:
@@ -513,7 +559,7 @@ def test_plain_consented_command_runs_over_a_pty(site, tmp_path: Path, cli_env) 
         child.sendline("back")  # back onto a check runs it again
         child.expect_exact("[FAIL]")
         child.expect_exact("How is the printer connected?")
-        child.sendline("quit")
+        child.sendline("quit")  # only the built-in check moved on: nothing to lose
         child.expect(pexpect.EOF)
     finally:
         child.close()
@@ -525,7 +571,9 @@ def test_plain_consented_command_runs_over_a_pty(site, tmp_path: Path, cli_env) 
         child.sendline("y")
         child.expect_exact("| hello")
         child.expect_exact("How is the printer connected?")
-        child.sendline("quit")
+        child.sendline("quit")  # the reader let a command run: it asks first
+        child.expect_exact("Leave this guide before the end? [y/n] > ")
+        child.sendline("y")
         child.expect(pexpect.EOF)
     finally:
         child.close()
@@ -551,17 +599,50 @@ def test_answers_never_run_a_command(site, tmp_path: Path, cli_env) -> None:  # 
     assert data["steps"][1]["answer"] == "It says hello"
 
 
-def _answers_for(guide, test) -> list[str]:  # type: ignore[no-untyped-def]
-    """A guide test's answers as `--answers` takes them: `ack` before each answer
-    given on a node with a caution."""
-    walk = Walk(guide, builtin_facts=dict(test.facts))
-    out: list[str] = []
+def test_answers_that_end_at_a_check_leave_the_walk_like_anywhere_else(site, cli_env) -> None:  # type: ignore[no-untyped-def]
+    guide, _marker = site
+    done = subprocess.run(
+        [*selfhelp_cmd(), "--no-bundled", "--guides", str(guide.path.parent), "run", "site",
+         "--answers", "pass"],
+        capture_output=True, text=True, env=cli_env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.rstrip().endswith("recorded as left before the end.")
+
+
+def _answers_for(guide, test, resolve) -> list[str]:  # type: ignore[no-untyped-def]
+    """A guide test's walk (its `path`, then its answers, into linked guides too) as
+    `--answers` takes it: a choice number at a question, `next` at a step, `pass` or
+    `fail` (or a fallback answer's number) at a check, and `ack` before each answer
+    on a node with a caution."""
+    from selfhelp_tui.engine.testing import follow_path
+    from selfhelp_tui.guides.model import CheckNode, StepNode
+
+    walk = Walk(guide, resolve, builtin_facts=dict(test.facts))
+    if test.path:
+        follow_path(walk, test.path)
     for answer in test.answers:
-        if walk.node.caution:
-            out.append("ack")
-        out.append(str(answer))
         walk.answer(answer)
+    out: list[str] = []
+    for position, index in zip(walk.stack, walk.choices, strict=False):
+        node = resolve(position.guide_id).nodes[position.node_id]
+        if node.is_auto:
+            continue  # a branch: the CLI follows it on its own
+        if node.caution:
+            out.append("ack")
+        if isinstance(node, CheckNode):
+            out.append(("pass", "fail")[index] if index < 2 else str(index - 1))
+        elif isinstance(node, StepNode):
+            out.append("next")
+        else:
+            out.append(str(index + 1))
     return out
+
+
+@functools.cache
+def _bundled_library():  # type: ignore[no-untyped-def]
+    return load_library([Source(BUNDLED, "bundled")])
 
 
 BUNDLED_TESTS = [
@@ -578,20 +659,15 @@ def test_answers_on_every_bundled_guide_reach_the_tested_outcome(
     path: Path, index: int, cli_env
 ) -> None:  # type: ignore[no-untyped-def]
     from selfhelp_tui.engine.session import builtin_facts
-    from selfhelp_tui.engine.testing import follow_path
 
-    guide = load_guide(path, "bundled").guide
+    library = _bundled_library()  # a test may follow a link to another guide
+    guide = library.get(path.stem)
     assert guide is not None
     test = guide.tests[index]
     facts = dict(test.facts)
     # The test's facts exactly: its own, and the machine's unset (os=).
     fact_args = [f"--fact={k}={facts.get(k, '')}" for k in {**builtin_facts(), **facts}]
-    answers = _answers_for(guide, test)
-    if test.path:
-        # A path test: the CLI takes answers, so turn the path into them first.
-        walk = Walk(guide, builtin_facts=facts)
-        follow_path(walk, test.path)
-        answers = [str(c + 1) for c in walk.choices] + answers
+    answers = _answers_for(guide, test, library.get)
     done = subprocess.run(
         [*selfhelp_cmd(), "--no-bundled", "--guides", str(BUNDLED), "run", guide.id, *fact_args,
          "--answers", ",".join(f'"{a}"' if "," in a else a for a in answers)],

@@ -50,7 +50,9 @@ async def test_back_and_restart() -> None:
         assert walk.path == ["power", "switch-on", "power"]
         await pilot.press("escape")
         assert walk.path == ["power", "switch-on"]
-        await pilot.press("r")
+        await pilot.press("r")  # a step was taken: it asks first
+        assert screen_name(app) == "ConfirmScreen"
+        await pilot.press("y")
         assert walk.path == ["power"]
         markdown = app.screen.query_one("#node-text", Markdown)
         assert "switched" in markdown.source

@@ -12,6 +12,10 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
+from selfhelp_tui.guides import load_library
+from selfhelp_tui.guides.library import Source
+
+from .conftest import FIXTURES
 from .tui_helpers import make_app, screen_name
 
 # screen -> (guide to open, keys to get there)
@@ -22,7 +26,10 @@ SCREENS: dict[str, tuple[str | None, list[str]]] = {
     "ConfirmScreen": ("printer", ["1", "q"]),
     "HelpScreen": ("printer", ["f1"]),
     "TagScreen": (None, ["ctrl+t"]),
+    "CopyScreen": ("long-lines", ["1", "a", "c"]),  # a step with two commands
 }
+#: Screens reached in another library than the fixtures' (default).
+LIBRARIES = {"CopyScreen": FIXTURES / "wide"}
 
 Check = Callable[[Any], bool]
 
@@ -67,7 +74,7 @@ EXPECT: dict[str, dict[str, Check]] = {
         **{str(n): node("queue") for n in range(3, 10)},
         "backspace": node("power"),
         "escape": node("power"),
-        "r": node("power"),
+        "r": on("ConfirmScreen"),  # a step was taken: restarting asks first
         "c": lambda app: app.clipboard == "lpstat -o",
         "a": node("queue"),  # no caution here: nothing happens
         "o": node("queue"),  # no check here: nothing happens
@@ -80,6 +87,7 @@ EXPECT: dict[str, dict[str, Check]] = {
         "backspace": node("queue"),
         "q": exited,
         "s": on("OutcomeScreen"),  # no report saver in this app: not offered
+        "c": lambda app: app.clipboard == "lpstat -t",
         "y": lambda app: app.screen.session.helped is True,
         "n": lambda app: app.screen.session.helped is False,
         **{str(n): rated(n) for n in range(1, 6)},
@@ -99,13 +107,19 @@ EXPECT: dict[str, dict[str, Check]] = {
     "TagScreen": {
         "escape": on("HomeScreen"),
     },
+    "CopyScreen": {
+        "escape": lambda app: screen_name(app) == "WalkScreen" and app.clipboard == "",
+        "1": lambda app: screen_name(app) == "WalkScreen" and app.clipboard == "sudo apt clean",
+        "2": lambda app: app.clipboard == "sudo apt autoremove --purge",
+        **{str(n): on("CopyScreen") for n in range(3, 10)},  # no such command: the bell
+    },
 }
 
 
 def _screen_class(name: str) -> type:
-    from selfhelp_tui.tui.screens import confirm, help, home, outcome, tags, walk
+    from selfhelp_tui.tui.screens import confirm, copy, help, home, outcome, tags, walk
 
-    for module in (home, walk, outcome, confirm, help, tags):
+    for module in (home, walk, outcome, confirm, help, tags, copy):
         if hasattr(module, name):
             return getattr(module, name)
     raise KeyError(name)
@@ -127,7 +141,8 @@ CASES = [(name, key) for name in SCREENS for key in EXPECT[name]]
 @pytest.mark.parametrize("name,key", CASES, ids=[f"{n}-{k}" for n, k in CASES])
 async def test_each_key_does_what_it_says(name: str, key: str) -> None:
     guide, keys = SCREENS[name]
-    app = make_app(start_guide=guide)
+    library = load_library([Source(LIBRARIES[name], "fixtures")]) if name in LIBRARIES else None
+    app = make_app(library, start_guide=guide)
     async with app.run_test() as pilot:
         await pilot.pause()
         await pilot.press(*keys)

@@ -40,12 +40,12 @@ async def test_russian_screens_keys_and_guide() -> None:
         assert str(options.get_option_at_index(0).prompt).startswith("Принтер не печатает")
         await pilot.press("enter", "1")
         assert str(app.screen.query_one("#where", Static).render()) == "Шаг 2"
-        assert {"Выбор", "Назад", "Заново", "Выход"} <= descriptions(app)
+        assert {"Выбрать", "Назад", "Начать заново", "Выход"} <= descriptions(app)
         await pilot.press("1", "enter", "1")
         await pilot.pause()
         assert screen_name(app) == "OutcomeScreen"
         assert str(app.screen.query_one("#outcome-title", Static).render()) == "Решено"
-        assert "Список" in descriptions(app)
+        assert "К списку" in descriptions(app)
 
 
 async def test_the_same_classes_speak_english_again_after_another_language() -> None:
@@ -68,7 +68,7 @@ async def test_an_untranslated_guide_says_so_discreetly() -> None:
         assert tutorial.startswith("First steps  (oktatóanyag · English)")
         await pilot.press("down", "enter")
         where = str(app.screen.query_one("#where", Static).render())
-        assert where == "Lépés: 1/3  ·  Nincs lefordítva – eredeti nyelven (English)"
+        assert where == "1/3. lépés  ·  Nincs lefordítva – eredeti nyelven (English)"
         await pilot.press("escape", "up", "enter")
         assert str(app.screen.query_one("#where", Static).render()) == "1. lépés"
 

@@ -80,6 +80,9 @@ async def test_palette_offers_open_restart_back_theme_and_quit() -> None:
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause(0.3)
+        assert screen_name(app) == "ConfirmScreen"  # as `r`: a step was taken, it asks
+        await pilot.press("y")
+        await pilot.pause()
         assert screen_name(app) == "WalkScreen"
         assert len(app.screen.walk.stack) == 1
 
@@ -99,7 +102,7 @@ async def test_palette_opens_a_guide_by_name() -> None:
 
 
 # --- code, breadcrumbs, progress -------------------------------------------------
-async def test_c_copies_the_first_code_block_exactly() -> None:
+async def test_c_copies_the_steps_command_exactly() -> None:
     app = make_app(start_guide="printer")
     async with app.run_test() as pilot:
         await pilot.pause()
@@ -109,18 +112,26 @@ async def test_c_copies_the_first_code_block_exactly() -> None:
         await pilot.press("1")  # queue: inline `lpstat -o` before the fenced block
         await pilot.press("c")
         await pilot.pause()
-        assert app.clipboard == "lpstat -o"
-        assert any("Copied" in n.message for n in app._notifications)
+        assert (
+            app.clipboard == "lpstat -o"
+        )  # the block's (tests/test_walk_width.py: not the inline's)
+        assert [n.message for n in app._notifications][-1] == "Copied to the clipboard: lpstat -o"
 
 
 def test_breadcrumbs_collapse_from_the_middle_and_keep_the_current_node() -> None:
     labels = [crumb_label(None, f"Question number {i} about **things**") for i in range(8)]
-    assert labels[0] == "Question number 0 about…"
-    collapsed = collapse_crumbs(labels, 60)
+    assert labels[0].plain == "Question number 0 about…"
+    collapsed = collapse_crumbs(labels, 60).plain
     assert len(collapsed) <= 60
-    assert collapsed.startswith(labels[0] + " › … › ")
-    assert collapsed.endswith(labels[-1])
-    assert collapse_crumbs(labels[:2], 10) == " › ".join(labels[:2])
+    assert collapsed.startswith(labels[0].plain + " › … › ")
+    assert collapsed.endswith(labels[-1].plain)
+    assert collapse_crumbs(labels[:2], 10).plain == " › ".join(lb.plain for lb in labels[:2])
+
+
+def test_breadcrumbs_draw_inline_code_and_not_its_backticks() -> None:
+    label = crumb_label(None, "Run `lpstat -o` in a terminal.")
+    assert label.plain == "Run lpstat -o in a term…"  # 24 cells
+    assert [(span.start, span.end, span.style) for span in label.spans] == [(4, 13, ".code_inline")]
 
 
 async def test_walk_shows_breadcrumbs_and_a_tutorial_shows_progress() -> None:
@@ -132,7 +143,7 @@ async def test_walk_shows_breadcrumbs_and_a_tutorial_shows_progress() -> None:
         await pilot.press("1")
         await pilot.pause()
         crumbs = str(app.screen.query_one("#breadcrumbs", Static).render())
-        assert crumbs.startswith("Is the printer switched…") and " › Run `lpstat -o`" in crumbs
+        assert crumbs.startswith("Is the printer switched…") and " › Run lpstat -o" in crumbs
     app = make_app(start_guide="first-steps")
     async with app.run_test() as pilot:
         await pilot.press("enter")

@@ -152,12 +152,21 @@ def test_tests_keyed_by_node_ids_survive_reordered_choices(write_guide, capsys) 
 
 
 def test_paths_reports_no_untested_node_on_bundled_guides() -> None:
+    """Every node of every bundled guide is walked by one of its tests. A deep guide
+    has too many paths to list (every check with a fallback multiplies them), so its
+    report is made of random walks: the figures must add up either way."""
     for path in BUNDLED_FILES:
         guide = load_guide(path).guide
         assert guide is not None
         report = path_report(guide)
-        assert report.exhaustive and report.untested == [], guide.id
-        assert sum(report.outcomes.values()) == len(report.paths or [])
+        assert report.untested == [], guide.id
+        # A deep troubleshooter has more paths than `paths` lists; it walks a seeded
+        # sample instead, and every walk ends somewhere.
+        if report.exhaustive:
+            assert sum(report.outcomes.values()) == len(report.paths or [])
+        else:
+            assert sum(report.outcomes.values()) == report.runs, guide.id
+            assert "unfinished" not in report.outcomes, guide.id
 
 
 def test_paths_falls_back_to_seeded_random_walks(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -179,7 +188,7 @@ def test_paths_falls_back_to_seeded_random_walks(capsys) -> None:  # type: ignor
     assert json.loads(capsys.readouterr().out) == first  # seeded: repeatable
     assert first["exhaustive"] is False and first["runs"] == 200
     assert sum(first["outcomes"].values()) == 200
-    assert set(first["coverage"]) >= {"check-df", "fixed"}
+    assert set(first["coverage"]) >= {"root-space", "fixed"}
 
 
 def test_validate_github_and_sarif_formats(capsys) -> None:  # type: ignore[no-untyped-def]
@@ -228,3 +237,35 @@ def test_every_diagnostic_code_is_documented() -> None:
     emitted = _emitted_codes()
     assert len(emitted) >= 40
     assert emitted - documented == set()
+    # And each has its severity and description for SARIF and suppressions.
+    from selfhelp_tui.guides.codes import RULES
+
+    assert emitted - set(RULES) == set()
+
+
+def test_inline_code_broken_across_a_line_is_a_warning_with_its_place(write_guide) -> None:  # type: ignore[no-untyped-def]
+    """Six bundled guides had `sudo cp /etc/ssh/sshd_config` and the like cut across
+    two lines: shown with backticks, not offered by `c`, and miscompared in every
+    translation. validate says where; a span inside a code block is no span."""
+    path = write_guide(
+        "q.yaml",
+        "format: 1\nid: q\nkind: troubleshooter\ntitle: t\nsummary: s\nsymptoms: [s]\n"
+        "start: a\nnodes:\n"
+        "  a:\n    type: step\n    text: |\n      Keep a copy (`sudo cp a\n      b`) first.\n\n"
+        "      ```\n      echo `date\n      ```\n    next: b\n"
+        "  b: {type: outcome, result: resolved, text: ok}\n",
+    )
+    proc = subprocess.run(
+        [*selfhelp_cmd(), "validate", "--format", "json", str(path)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    found = [d for d in json.loads(proc.stdout) if d["code"] == "markdown-code-span-broken"]
+    assert len(found) == 1, proc.stdout
+    assert found[0]["line"] == 11 and "`sudo cp a` is shown" in found[0]["message"]
+    fixed = path.read_text().replace("(`sudo cp a\n      b`)", "\n      (`sudo cp a b`)")
+    path.write_text(fixed, encoding="utf-8")
+    again = subprocess.run(
+        [*selfhelp_cmd(), "validate", "--format", "json", str(path)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "markdown-code-span-broken" not in again.stdout

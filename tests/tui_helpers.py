@@ -29,3 +29,29 @@ async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
+
+
+def screen_text(app) -> str:  # type: ignore[no-untyped-def]
+    """The screen as the reader sees it, as text, read from the app's own SVG
+    screenshot: each run of text is placed at its cell (x is column * cell width)."""
+    import html
+    import re
+    from collections import defaultdict
+
+    svg = app.export_screenshot()
+    pattern = (
+        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)" textLength="([\d.]+)"[^>]*>(.*?)</text>'
+    )
+    rows: dict[float, list[tuple[int, str]]] = defaultdict(list)
+    cell = 0.0
+    for x, y, length, raw in re.findall(pattern, svg):
+        text = html.unescape(raw).replace("\xa0", " ")
+        cell = cell or float(length) / len(text)
+        rows[float(y)].append((round(float(x) / cell), text))
+    lines = []
+    for y in sorted(rows):
+        line = ""
+        for column, text in sorted(rows[y]):
+            line = line.ljust(column) + text
+        lines.append(line.rstrip())
+    return "\n".join(lines)

@@ -38,6 +38,27 @@ def load_config(dirs: Dirs) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def override_bundled(config: dict[str, Any]) -> tuple[bool | frozenset[str], list[str]]:
+    """`override_bundled:` in the config: which bundled guides a folder of the user's
+    may replace (True: all; a list: those ids; absent: none), and a notice when the
+    value cannot be read (then none may)."""
+    from .i18n import _
+
+    value = config.get("override_bundled", False)
+    if isinstance(value, bool):
+        return value, []
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return frozenset(v.strip() for v in value if v.strip()), []
+    return False, [
+        _(
+            "config.yaml: override_bundled must be true, false or a list of guide ids; "
+            "no bundled guide may be replaced"
+        )
+    ]
+
+
 def save_config(dirs: Dirs, values: dict[str, Any]) -> Path:
     path = config_path(dirs)
     path.parent.mkdir(parents=True, exist_ok=True)

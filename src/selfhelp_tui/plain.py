@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 
 from .engine import NEXT_WORD, Session, Walk, WalkError
 from .guides.model import CHECK_FAIL, CHECK_PASS, CheckNode, Guide, QuestionNode
-from .guides.text import markdown_to_plain
+from .guides.text import CONTINUES, plain_lines
 from .i18n import _
 from .record import record
 from .texts import fallback_notice, outcome_title
@@ -43,7 +43,10 @@ class PlainWalker:
         read_line: Callable[[str], str] | None = None,
         trusted: Callable[[Guide], bool] | None = None,
         save_report: Callable[[Session], str] | None = None,
+        width: int | None = None,
     ) -> None:
+        #: The width text is reflowed to (a terminal's); None: not wrapped (a pipe).
+        self.width = width
         #: Whether the guide comes from a folder the user trusts (commands may be
         #: offered); built-in probes run either way.
         self.trusted = trusted or (lambda guide: False)
@@ -63,6 +66,18 @@ class PlainWalker:
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
         self.out.flush()
+
+    def say_markdown(self, text: str, prefix: str = "") -> None:
+        """Guide text reflowed to the width, each line after `prefix`."""
+        width = None if self.width is None else max(20, self.width - len(prefix))
+        marker = CONTINUES
+        encoding = getattr(self.out, "encoding", None) or "utf-8"
+        try:
+            marker.encode(encoding)
+        except (LookupError, UnicodeEncodeError):
+            marker = "+"  # a console that cannot show the arrow
+        for line in plain_lines(text, width, marker):
+            self.say((prefix + line).rstrip() if line else prefix.rstrip())
 
     def _stdin_line(self, prompt: str) -> str:
         self.out.write(prompt)
@@ -106,18 +121,17 @@ class PlainWalker:
         if node.caution and node.caution.strip():
             self.say()
             self.say("!! " + _("CAUTION") + " !!")
-            for line in markdown_to_plain(node.caution).splitlines():
-                self.say("!! " + line)
+            self.say_markdown(node.caution, "!! ")
             self.say()
         if node.text.strip():
-            self.say(markdown_to_plain(node.text))
+            self.say_markdown(node.text)
         if isinstance(node, QuestionNode):
             self.say()
             for i, choice in enumerate(node.choices, 1):
                 self.say(f"  {i}) {choice.label}")
 
     def show_fallback(self, node: CheckNode) -> None:
-        self.say(markdown_to_plain(node.fallback_text))
+        self.say_markdown(node.fallback_text)
         self.say()
         for i, choice in enumerate(node.fallback, 1):
             self.say(f"  {i}) {choice.label}")
@@ -143,10 +157,16 @@ class PlainWalker:
         self.say(_("Check: {what}").format(what=checking.description(node)))
         if self._scripted is not None:
             return self._scripted_check(node)
-        plan = checking.plan(self.session, node, self.trusted(self.walk.guide))
+        trusted = self.trusted(self.walk.guide)
+        plan = checking.plan(self.session, node, bool(trusted))
         if plan is checking.Plan.FALLBACK:
             self.say(_("(This guide's folder is not trusted, so its commands are not run.)"))
-            checking.decline(self.session, node, _("not offered: the guide is not trusted"))
+            reason = getattr(trusted, "reason", None)  # trust.Verdict: why not
+            if reason:
+                self.say(f"({reason})")
+            checking.decline(
+                self.session, node, reason or _("not offered: the guide is not trusted")
+            )
             self.show_fallback(node)
             return False
         if plan is checking.Plan.ASK:
@@ -157,7 +177,7 @@ class PlainWalker:
             if word in ("a", _("a").casefold()):
                 checking.allow_all(self.session)
             elif word not in ("y", "yes", _("y").casefold(), _("yes").casefold()):
-                checking.decline(self.session, node, _("declined by the reader"))
+                checking.decline(self.session, node, _("declined by the reader"), by_reader=True)
                 self.show_fallback(node)
                 return False
         result = checking.perform(self.session, node)
@@ -175,7 +195,10 @@ class PlainWalker:
         from .engine import checking
         from .probes import ProbeResult, needs_consent
 
-        answer = self._next_answer("> ")
+        try:
+            answer = self._next_answer("> ")
+        except EOFError:
+            return False  # the answers end here: the walk stops as at any other node
         word = answer.strip().casefold()
         if word == "check" and not needs_consent(node.probe):
             result = checking.perform(self.session, node)
@@ -210,9 +233,14 @@ class PlainWalker:
         self.show_node()
         while not walk.finished:
             node = walk.node
-            if isinstance(node, CheckNode) and self.do_check(node):
-                self.show_node()
-                continue
+            if isinstance(node, CheckNode):
+                try:
+                    decided = self.do_check(node)
+                except EOFError:  # the answers ended at a check: as at any other node
+                    return self._input_ended()
+                if decided:
+                    self.show_node()
+                    continue
             options = walk.options()
             if self.session.needs_acknowledgement():
                 prompt = _("[type 'ack' once you have read the caution, back, quit] > ")
@@ -223,15 +251,27 @@ class PlainWalker:
             try:
                 answer = self._next_answer(prompt).strip()
             except EOFError:
-                self.say()
-                self.say(_("Input ended before the walk did: recorded as left before the end."))
-                return self._abandon()
+                return self._input_ended()
             word = answer.casefold()
             if word == _("next").casefold():
                 answer = NEXT_WORD
             if word in ("quit", "q", _("quit").casefold()):
+                if not self._would_lose(_("Leave this guide before the end?")):
+                    self.say(_("Going on."))
+                    continue
                 self.say(_("Left the guide."))
                 return self._abandon()
+            if word in ("restart", _("restart").casefold()):
+                if self._would_lose(_("Start this guide again from the top?")):
+                    self.session.restart()
+                    self.say(_("Started again from the top."))
+                    self.show_node()
+                else:
+                    self.say(_("Going on."))
+                continue
+            if word in ("help", "?", _("help").casefold()):
+                self.say_markdown(self.words_help())
+                continue
             if word in ("back", "b", _("back").casefold()):
                 if not self.session.back():
                     self.say(_("Already at the start."))
@@ -255,6 +295,31 @@ class PlainWalker:
         self.say(_("Outcome: {outcome}").format(outcome=outcome_title(result)))
         self._notices()
         return PlainResult(self.session, result, 0)
+
+    def _input_ended(self) -> PlainResult:
+        self.say()
+        self.say(_("Input ended before the walk did: recorded as left before the end."))
+        return self._abandon()
+
+    def _would_lose(self, question: str) -> bool:
+        """True to go on leaving or restarting: at once when nothing the reader did
+        would be lost (Session.has_progress, the TUI's rule too) or in a scripted
+        walk; otherwise after a yes (closed input: yes, the walk ends anyway)."""
+        if self._scripted is not None or not self.session.has_progress():
+            return True
+        answer = self._read(question + " " + _("[y/n] > "))
+        if answer is None:
+            return True
+        return answer.strip().casefold() in ("y", "yes", _("y").casefold(), _("yes").casefold())
+
+    def words_help(self) -> str:
+        """Every word the prompts take (`help`), as the TUI's `?` lists its keys."""
+        return _(
+            "Answer with a choice's number or its label; Enter or 'next' goes on from a "
+            "step. Anywhere: 'back' (one step back), 'restart' (from the top), 'report' "
+            "(save the session report), 'quit' (leave the guide), 'help' (this). At a "
+            "caution: 'ack' once you have read it."
+        )
 
     def _save_report(self) -> None:
         if self.save_report is None:
@@ -299,3 +364,20 @@ def ask_yes_no(question: str) -> bool:
             return True
         if word in ("n", "no", _("n").casefold(), _("no").casefold()):
             return False
+
+
+def terminal_width(env: dict[str, str]) -> int | None:
+    """The width plain mode reflows text to: `COLUMNS` when set, else the terminal's
+    (80 where it says 0, as a serial console may); None when the output is not a
+    terminal (a pipe, a log file: lines are left whole for whatever reads them)."""
+    import os
+
+    columns = env.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if not sys.stdout.isatty():
+        return None
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns or 80
+    except OSError:
+        return 80

@@ -42,3 +42,9 @@ def title_language_note(guide: GuideInfo) -> str | None:
     if guide.wanted_lang is None or guide.title_lang == guide.wanted_lang:
         return None
     return language_name(guide.title_lang)
+
+
+def origin_label(origin: str) -> str:
+    """Where a guide comes from, for lists: the two named sources translated, a
+    folder as it was given."""
+    return {"bundled": _("bundled"), "user": _("user folder")}.get(origin, origin)

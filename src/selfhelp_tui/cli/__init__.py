@@ -15,6 +15,7 @@ from importlib import import_module
 
 from .. import __version__
 from ..i18n import _, use_language
+from ..sanitize import guard_streams
 from . import cmd_tui, language, startup
 from .context import Context, add_common_options
 from .language import Parser
@@ -88,8 +89,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     startup.pause()  # see cli/startup.py
+    # Every line a command prints may quote a guide, a translation or a file name:
+    # none of their control characters reaches the terminal (sanitize.py).
     try:
-        return _main(argv)
+        with guard_streams():
+            return _main(argv)
     finally:
         startup.started()
 

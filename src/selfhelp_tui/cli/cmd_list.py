@@ -7,8 +7,14 @@ import json
 import sys
 
 from ..i18n import _, ngettext
-from ..texts import kind_title
+from ..sanitize import safe_console
+from ..texts import kind_title, origin_label
 from .context import Context
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..guides.index import GuideInfo
+    from ..guides.library import Library
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -22,7 +28,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     guides = lib.sorted_guides()
     if args.format == "json":
         out = {
-            "guides": [g.describe() for g in guides],
+            "guides": [
+                {**g.describe(), "file": g.file, "replaces": lib.replaced.get(g.id)} for g in guides
+            ],
             "failed": [
                 {"file": str(r.path), "errors": [d.format() for d in r.errors]}
                 for r in lib.failures
@@ -30,19 +38,28 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         }
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False, soft_wrap=False)
+    console = safe_console(highlight=False, soft_wrap=False)
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     for col in (_("id"), _("kind"), _("title"), _("source")):
         table.add_column(col, overflow="fold")
     for g in guides:
-        table.add_row(Text(g.id), Text(kind_title(g.kind)), Text(g.title), Text(g.origin))
+        table.add_row(Text(g.id), Text(kind_title(g.kind)), Text(g.title), Text(source_of(lib, g)))
     console.print(table)
+    err = safe_console(stderr=True, highlight=False)
+    for g in guides:
+        if lib.replaced.get(g.id) == "bundled":
+            err.print(
+                Text(
+                    _(
+                        "warning: '{id}' from {source} replaces the bundled guide of that id "
+                        "(allowed by override_bundled in config.yaml)"
+                    ).format(id=g.id, source=g.origin)
+                )
+            )
     if lib.failures:
-        err = Console(stderr=True, highlight=False)
         n = len(lib.failures)
         err.print(
             Text(
@@ -60,3 +77,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not guides:
         print(_("No guides found."), file=sys.stderr)
     return 0
+
+
+def source_of(lib: Library, guide: GuideInfo) -> str:
+    """Where a guide comes from, and whose guide of the same id it replaces."""
+    replaced = lib.replaced.get(guide.id)
+    if replaced is None:
+        return origin_label(guide.origin)
+    return _("{source} (replaces {other})").format(
+        source=origin_label(guide.origin), other=origin_label(replaced)
+    )

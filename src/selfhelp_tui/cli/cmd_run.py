@@ -9,6 +9,7 @@ import sys
 from ..i18n import _
 from . import startup
 from .context import Context, error
+from .language import RawDescriptionFormatter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -16,7 +17,14 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("run", parents=[common], help=_("walk one guide"))
+    p = sub.add_parser(
+        "run",
+        parents=[common],
+        help=_("walk one guide"),
+        description=_("Walk one guide, in the full-screen app or line by line."),
+        epilog=answers_help(),
+        formatter_class=RawDescriptionFormatter,
+    )
     p.add_argument("guide_id", metavar="GUIDE", help=_("the id of the guide (see `selfhelp list`)"))
     p.add_argument(
         "--plain",
@@ -26,7 +34,19 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument(
         "--answers",
         metavar="LIST",
-        help=_("walk without asking: comma-separated choice numbers, labels or 'next'"),
+        help=_(
+            "walk without asking: comma-separated answers, one per step (see below); "
+            "the transcript is printed, the exit code is 0 at an outcome, 3 when the "
+            "answers run out first"
+        ),
+    )
+    p.add_argument(
+        "--log-outcome",
+        action="store_true",
+        help=_(
+            "record a scripted (--answers) walk in the outcome log; scripted walks "
+            "are not recorded unless this is given"
+        ),
     )
     p.add_argument(
         "--fact",
@@ -51,6 +71,24 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         help=_("the session report's format (default: markdown)"),
     )
     p.set_defaults(func=run)
+
+
+def answers_help() -> str:
+    """How each kind of step takes an answer in --answers (shown by `run --help`)."""
+    return _(
+        "Answers in --answers, one for each step, in order:\n"
+        "  a question     its choice's number (1, 2, ...) or its label\n"
+        "  a step         next\n"
+        "  a check        pass or fail (what to assume; nothing is run), check (run a\n"
+        "                 built-in probe for real; commands are never run in a\n"
+        "                 scripted walk), or one of its fallback answers\n"
+        "  a caution      ack, before the step's own answer\n"
+        "  anywhere       back, restart, quit\n"
+        "\n"
+        "Which branches a guide takes can depend on this machine (its OS); --fact\n"
+        "fixes them, so a script walks the same way everywhere:\n"
+        "  selfhelp run disk-full --fact os=linux --answers fail,1,next,1"
+    )
 
 
 def fact_arg(text: str) -> tuple[str, str]:
@@ -101,6 +139,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     ctx.report_to = (args.report, args.format) if args.report else None
     ctx.facts = dict(args.fact)
     if wants_plain(args, dict(os.environ)):
+        # A scripted walk is not a reader's: it is logged only when asked for.
+        ctx.log_outcomes = args.answers is None or args.log_outcome
         return run_plain(guide, ctx, args.answers, args.format)
     from .cmd_tui import start_tui
 
@@ -114,21 +154,22 @@ def run_plain(
     report_format: str = "markdown",
 ) -> int:
     from ..engine import Session
-    from ..plain import PlainWalker, split_answers
+    from ..plain import PlainWalker, split_answers, terminal_width
 
     # A scripted walk is not a place anyone will come back to.
     ctx.keep_place = answers is None
     session = Session.start(
         guide, "plain", ctx.library.get, ctx.observers("plain"), facts=ctx.facts
     )
-    notice = ctx.first_run_notice()
-    if notice:
-        print(notice, file=sys.stderr)  # the transcript on stdout stays the walk alone
+    for notice in (ctx.first_run_notice(), *ctx.start_notices()):
+        if notice:
+            print(notice, file=sys.stderr)  # the transcript on stdout stays the walk alone
     scripted = iter(split_answers(answers)) if answers is not None else None
     walker = PlainWalker(
         session,
         scripted,
         trusted=ctx.trusted,
         save_report=lambda s: ctx.save_report(s, fmt=report_format),
+        width=terminal_width(ctx.env),
     )
     return walker.run().exit_code

@@ -3,6 +3,9 @@
 textual-serve starts one app process per browser tab; that process is this CLI
 again with the hidden `--frontend web` option, so the outcome log records
 `frontend: web` and plain mode is never chosen for the pipe it talks through.
+Every request passes the gate in serve_guard.py first (Host, Origin, the secret
+token in the printed address). Each tab's app keeps nothing between sessions, so
+visitors share nothing one of them made (cmd_tui.start_tui).
 """
 
 from __future__ import annotations
@@ -32,6 +35,14 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument("--host", default="127.0.0.1", help=_("address to bind (default: 127.0.0.1)"))
     p.add_argument("--port", type=int, default=8000, help=_("port (default: 8000)"))
     p.add_argument("--preview", metavar="FILE", help=_("serve the live preview of one guide file"))
+    p.add_argument(
+        "--no-token",
+        action="store_true",
+        help=_(
+            "do not require the secret token in the address (anyone who can connect "
+            "can then use the app)"
+        ),
+    )
     p.set_defaults(func=run)
 
 
@@ -61,13 +72,15 @@ def app_command(args: argparse.Namespace, ctx: Context) -> str:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     try:
-        from textual_serve.server import Server
+        import textual_serve.server  # noqa: F401 (only to know it is there)
     except ImportError:
         error(_("`selfhelp serve` needs the web extra: pip install 'selfhelp-tui[web]'"))
         return 2
     if not 0 < args.port < 65536:
         error(_("the port must be between 1 and 65535"))
         return 2
+    from .serve_guard import Gate, make_server, new_token
+
     if not is_loopback(args.host):
         print(
             _(
@@ -77,13 +90,17 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             ).format(host=args.host, port=args.port),
             file=sys.stderr,
         )
-    command = app_command(args, ctx)
-    print(
-        _("Serving selfhelp on http://{host}:{port} (Ctrl+C to stop)").format(
-            host=args.host, port=args.port
-        ),
-        file=sys.stderr,
-        flush=True,
-    )
-    Server(command, host=args.host, port=args.port, title="selfhelp").serve()
+    if args.no_token:
+        print(
+            _(
+                "WARNING: --no-token: no secret is asked for. Every user and program "
+                "that can connect to {host}:{port} can use selfhelp, and through it any "
+                "`run` check you allow (pages of other sites are still refused)."
+            ).format(host=args.host, port=args.port),
+            file=sys.stderr,
+        )
+    for notice in ctx.start_notices():  # the config's problems: the operator's to fix
+        print(notice, file=sys.stderr)
+    gate = Gate(args.host, args.port, None if args.no_token else new_token())
+    make_server(app_command(args, ctx), gate, title="selfhelp").serve()
     return 0

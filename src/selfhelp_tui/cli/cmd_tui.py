@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         from ..resume import load_saved
 
         startup.started()  # a line-by-line session from here
-        notices: list[str] = []
+        notices: list[str] = ctx.start_notices()
         saved = load_saved(ctx.dirs, notices)
         for notice in notices:
             print(notice, file=sys.stderr)
@@ -50,8 +50,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         guide = find_guide(ctx, guide_id)
         return 1 if guide is None else run_plain(guide, ctx, None)
     if args.frontend == "web":
-        # Every browser shares this machine's state folder: one visitor's place in a
-        # guide is not offered to the next, so nothing is kept for resuming.
+        # Every browser tab is its own session of `selfhelp serve`, over this
+        # machine's state folder: nothing one visitor made may reach the next, so a
+        # web session keeps nothing (no resume file; see start_tui).
         ctx.keep_place = False
         return start_tui(ctx, frontend="web")
     return start_tui(ctx, frontend=args.frontend, resume=True, resume_now=args.resume)
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[no-untyped-def]
     """Offer the saved walk on a line terminal. None: the reader declined (or it
     could not be resumed) and goes on to pick a guide."""
-    from ..plain import PlainWalker, ask_yes_no
+    from ..plain import PlainWalker, ask_yes_no, terminal_width
     from ..resume import ResumeProblem, clear_saved, resume_question, resume_session
     from .cmd_run import find_guide, run_plain
 
@@ -76,7 +77,12 @@ def resume_plain(ctx: Context, saved, ask: bool) -> int | None:  # type: ignore[
         if result.guide_id is None:
             print(result.message)
         return None
-    walker = PlainWalker(result, trusted=ctx.trusted, save_report=lambda s: ctx.save_report(s))
+    walker = PlainWalker(
+        result,
+        trusted=ctx.trusted,
+        save_report=lambda s: ctx.save_report(s),
+        width=terminal_width(ctx.env),
+    )
     return walker.run(resumed=True).exit_code
 
 
@@ -118,18 +124,25 @@ def start_tui(
     from ..tui.app import AppPrefs, ResumeOffer, SelfhelpApp
 
     offer = None
-    notices = [n for n in (ctx.first_run_notice(),) if n]
+    web = frontend == "web"
+    # A web visitor is told about the outcome log every time (the next visitor is
+    # someone else), and the server's own notices are the operator's business.
+    first = ctx.first_run_notice(once=not web)
+    notices = [n for n in (first, *([] if web else ctx.start_notices())) if n]
     if resume:
         saved = load_saved(ctx.dirs, notices)
         offer = ResumeOffer(saved, resume_now, lambda: clear_saved(ctx.dirs))
     theme = load_config(ctx.dirs).get("theme")
+    # A web session remembers nothing between sessions (recently used guides, the
+    # theme): what one visitor picks never shows to another, nor to the user.
+    prefs = AppPrefs() if web else AppPrefs(ctx.dirs, theme if isinstance(theme, str) else None)
     app = SelfhelpApp(
         ctx.library,
         start_guide=guide_id,
         observers=lambda: ctx.observers(frontend),
         frontend=frontend,
         notice="\n\n".join(notices) or None,
-        prefs=AppPrefs(ctx.dirs, theme if isinstance(theme, str) else None),
+        prefs=prefs,
         resume=offer,
         trusted=ctx.trusted,
         facts=ctx.facts,

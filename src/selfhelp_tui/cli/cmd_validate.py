@@ -106,7 +106,11 @@ def validate(args: argparse.Namespace, ctx: Context) -> Outcome:
         mode=mode,
         refs=ctx.sources(),
     )
-    diags = lib.diagnostics() + orphan_translation_diagnostics(lib)
+    diags = (
+        lib.diagnostics()
+        + orphan_translation_diagnostics(lib)
+        + (bundled_id_diagnostics(lib) if ctx.include_bundled else [])
+    )
     suppressions = Suppressions()
     kept, ignored = suppressions.apply(diags)
     kept = sorted(kept + suppressions.problems, key=Diagnostic.sort_key)
@@ -209,6 +213,36 @@ def orphan_translation_diagnostics(lib: Library) -> list[Diagnostic]:
     for source, scan in lib.scans:
         if source.path.is_dir():
             out.extend(orphan_translations(scan.translations, scan.guides))
+    return out
+
+
+def bundled_id_diagnostics(lib: Library) -> list[Diagnostic]:
+    """Guides that use the id of a guide bundled with selfhelp: in the library the
+    bundled one is shown unless config.yaml's override_bundled lets them replace it."""
+    from ..guides.diagnostics import Pos, Reporter, display_path
+    from ..guides.library import bundled_guides_dir, same_file_content
+
+    bundled = load_library([Source(bundled_guides_dir(), "bundled")], mode=LoadMode(warnings=False))
+    out: list[Diagnostic] = []
+    for entry in lib.results:
+        theirs = bundled.infos.get(entry.info.id) if entry.info is not None else None
+        # A byte-for-byte copy of a bundled guide (the repository's guides/ beside an
+        # installed selfhelp) is that guide, not a replacement.
+        if theirs is None or same_file_content(entry.path, theirs.path):
+            continue
+        rep = Reporter(display_path(entry.path))
+        rep.warning(
+            entry.id_pos or Pos(),
+            "shadows-bundled",
+            _(
+                "guide id '{id}' is the id of a bundled guide: selfhelp shows the bundled "
+                "one, and this file is refused, unless config.yaml allows the replacement"
+            ).format(id=theirs.id),
+            _("choose another id, or list '{id}' under override_bundled in config.yaml").format(
+                id=theirs.id
+            ),
+        )
+        out.extend(rep.items)
     return out
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..engine.session import SessionObserver
     from ..guides.library import Library, Source
     from ..guides.model import Guide
+    from ..trust import Verdict
 
 
 def add_common_options(parser: argparse.ArgumentParser, lang: bool = True) -> None:
@@ -70,6 +71,9 @@ class Context:
     lang: str = field(default_factory=current_language)
     #: Save the walk after every step so it can be resumed (off for scripted walks).
     keep_place: bool = True
+    #: Record walks in the outcome log (when it is on): off for scripted walks
+    #: unless `run --log-outcome` asks for it.
+    log_outcomes: bool = True
     #: `run --report FILE`: (file, format) of the report written when a walk ends.
     report_to: tuple[str, str] | None = None
     #: `run --fact`: facts that override the built-in ones for new walks.
@@ -101,11 +105,14 @@ class Context:
     def library(self) -> Library:
         """The library as the reader sees it: each guide in the reader's language
         where it is translated (guides/translate.py)."""
+        from ..config import load_config, override_bundled
         from ..guides.cache import CACHE_NAME
         from ..guides.library import LoadMode, load_library
 
+        allowed, _problems = override_bundled(load_config(self.dirs))
         lib = load_library(
             self.sources(),
+            override_bundled=allowed,
             workers=os.cpu_count() or 1,
             cache=self.dirs.cache / CACHE_NAME,
             mode=LoadMode(lang=self.lang, warnings=False),
@@ -121,7 +128,7 @@ class Context:
         """The observers of a new session: every feature that follows walks
         (outcome log, resume file, session report) registers here, once."""
         out: list[SessionObserver] = []
-        if self.feedback_enabled:
+        if self.log_outcomes and self.feedback_enabled:
             from ..feedback.observer import FeedbackRecorder
 
             out.append(FeedbackRecorder(self.feedback_store))
@@ -146,19 +153,21 @@ class Context:
 
         return Store(db_path(self.dirs))
 
-    def first_run_notice(self) -> str | None:
-        """One line, once per data folder, saying what is recorded, where, and how to
-        turn it off. None when it was shown already or feedback is off."""
+    def first_run_notice(self, once: bool = True) -> str | None:
+        """One line, once per data folder (every time without `once`: each web
+        visitor), saying what is recorded, where, and how to turn it off. None when
+        it was shown already or feedback is off."""
         from ..feedback.settings import db_path
 
         marker = self.dirs.data / ".feedback-notice-shown"
-        if not self.feedback_enabled or marker.exists():
+        if not self.log_outcomes or not self.feedback_enabled or (once and marker.exists()):
             return None
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
-        except OSError:
-            pass
+        if once:
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError:
+                pass
         return _(
             "selfhelp keeps an anonymous note of how each guide ended (no names, no "
             "files, nothing typed) in {path}; nothing is sent unless you upload it. "
@@ -166,23 +175,27 @@ class Context:
         ).format(path=db_path(self.dirs))
 
     # --- technicians: trust and reports ---------------------------------------
-    def trusted(self, guide: Guide) -> bool:
+    def trusted(self, guide: Guide) -> Verdict:
         """Whether a guide may offer to run commands: the guides shipped with the
-        product, and folders the user listed under `trusted_folders` in the config."""
-        if guide.origin == "bundled":
-            return True
-        from pathlib import Path
+        product, and guides in folders the user listed under `trusted_folders` in
+        the config that no one else can change (trust.py). A falsy verdict may say
+        why (`reason`)."""
+        from ..trust import Verdict, configured_folders, guide_verdict
 
+        if guide.origin == "bundled":
+            return Verdict(True)
         from ..config import load_config
 
-        folders = load_config(self.dirs).get("trusted_folders") or []
-        if guide.path is None or not isinstance(folders, list):
-            return False
-        here = guide.path.resolve()
-        for folder in folders:
-            if isinstance(folder, str) and here.is_relative_to(Path(folder).expanduser().resolve()):
-                return True
-        return False
+        folders, _problems = configured_folders(load_config(self.dirs))
+        return guide_verdict(guide.path, folders)
+
+    def start_notices(self) -> list[str]:
+        """What is wrong with the config, said once as the app or a walk starts."""
+        from ..config import load_config, override_bundled
+        from ..trust import folder_notices
+
+        config = load_config(self.dirs)
+        return folder_notices(config) + override_bundled(config)[1]
 
     def save_report(self, session, path: str | None = None, fmt: str = "markdown") -> str:  # type: ignore[no-untyped-def]
         """Write the session report (atomically) and return where it went: `path`,
@@ -215,6 +228,17 @@ def guide_from_arg(ctx: Context, arg: str) -> Guide | None:
     guide = find_guide(ctx, arg)
     # Writers' tools work on the guide as written, not on the reader's translation.
     return guide.localization.source if guide and guide.localization else guide
+
+
+def min_count_arg(text: str) -> int:
+    """`--min-count K` (feedback report, graph --feedback): K of k-anonymity."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("K is a whole number of at least 1"))
+    return value
 
 
 def error(message: str) -> None:

@@ -79,6 +79,14 @@ class HelpFormatter(argparse.HelpFormatter):
         super().__init__(prog, indent_increment, max_help_position, width)
 
 
+class RawDescriptionFormatter(HelpFormatter):
+    """Ours, keeping the description's and epilog's own lines (as argparse's
+    RawDescriptionHelpFormatter does): for a table of answers."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "".join(indent + line for line in text.splitlines(keepends=True))
+
+
 class Parser(argparse.ArgumentParser):
     """`argparse.ArgumentParser` with our `HelpFormatter`; its subparsers are Parsers too."""
 

@@ -74,18 +74,31 @@ def perform(session: Session, node: CheckNode) -> ProbeResult:
     return result
 
 
-def record(session: Session, node: CheckNode, result: ProbeResult, declined: bool = False) -> None:
+def record(
+    session: Session,
+    node: CheckNode,
+    result: ProbeResult,
+    declined: bool = False,
+    by_reader: bool | None = None,
+) -> None:
+    """`by_reader`: the reader decided this (agreed to run a command, or refused);
+    by default, a command that ran. A built-in probe runs unasked: nothing the
+    reader did is lost if the walk is left (Session.has_progress)."""
     data: dict[str, Any] = asdict(result)
     data["command"] = list(result.command)
     data["probe"] = node.probe
     data["checked"] = description(node)
     data["declined"] = declined
+    data["by_reader"] = (
+        (not declined and needs_consent(node.probe)) if by_reader is None else by_reader
+    )
     session.record_check(data)
 
 
-def decline(session: Session, node: CheckNode, reason: str) -> None:
-    """The reader said no (or the guide is not trusted): the fallback is asked."""
-    record(session, node, ProbeResult("unavailable", reason), declined=True)
+def decline(session: Session, node: CheckNode, reason: str, by_reader: bool = False) -> None:
+    """The reader said no (`by_reader`), or the guide is not trusted: the fallback
+    is asked."""
+    record(session, node, ProbeResult("unavailable", reason), declined=True, by_reader=by_reader)
 
 
 def continue_after(session: Session, result: ProbeResult) -> bool:

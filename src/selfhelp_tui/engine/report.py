@@ -7,6 +7,10 @@ where they say and never uploaded; command output is redacted again here with th
 guide's own patterns (probes redact it once already), so a secret that slipped a
 pattern at run time does not reach the file by another road.
 
+Everything from the guide (titles, text, labels, commands, output) is escaped for
+Markdown by the helpers in sanitize.py, so it cannot fake a section, embed HTML or
+open a code block.
+
 Pure: returns text; the frontends write it (config.write_atomic).
 """
 
@@ -20,6 +24,7 @@ from ..guides.model import CheckNode, QuestionNode, StepNode
 from ..guides.text import markdown_to_plain
 from ..i18n import _
 from ..probes.redact import redact
+from ..sanitize import md_code, md_fence, md_inline, md_quote, report_text
 from .session import Session
 from .walk import NEXT_WORD
 
@@ -112,26 +117,13 @@ def render_json(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
-def _fence(text: str) -> str:
-    """A fence longer than any backtick run inside, so output cannot close it."""
-    ticks = "`" * max(3, _longest_backticks(text) + 1)
-    return f"{ticks}\n{text.rstrip()}\n{ticks}"
-
-
-def _longest_backticks(text: str) -> int:
-    best = run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        best = max(best, run)
-    return best
-
-
 def render_markdown(report: dict[str, Any]) -> str:
     g = report["guide"]
     lines = [
-        "# " + _("Session report: {title}").format(title=g["title"]),
+        "# " + _("Session report: {title}").format(title=md_inline(g["title"])),
         "",
-        f"- {_('Guide')}: `{g['id']}` ({_('version')} {g['version']}, {g['kind']}, {g['lang']})",
+        f"- {_('Guide')}: {md_code(g['id'])} ({_('version')} {g['version']}, "
+        f"{md_inline(g['kind'])}, {md_inline(g['lang'])})",
         f"- {_('Started')}: {report['started']}",
         f"- {_('Saved')}: {report['saved']}",
         f"- {_('Time spent')}: {report['duration_s']} s",
@@ -141,41 +133,58 @@ def render_markdown(report: dict[str, Any]) -> str:
     ]
     for step in report["steps"]:
         heading = step["title"] or step["node"]
-        lines.append(f"### {step['step']}. {heading}")
+        lines.append(f"### {step['step']}. {md_inline(heading)}")
         lines.append("")
         if step.get("text"):
-            lines.extend(["> " + ln if ln else ">" for ln in step["text"].splitlines()])
+            lines.extend(md_quote(step["text"]))
             lines.append("")
         if "caution" in step:
             state = _("acknowledged") if step["acknowledged"] else _("not acknowledged")
-            lines.append(f"**{_('Caution')}** ({state}): {step['caution']}")
+            lines.append(f"**{_('Caution')}** ({state}): {md_inline(step['caution'])}")
             lines.append("")
         check = step.get("check")
         if check:
-            lines.append(f"- {_('Checked')}: {check['checked']}")
+            lines.append(f"- {_('Checked')}: {md_inline(check['checked'])}")
             if check.get("command"):
-                lines.append(f"- {_('Command')}: `{shlex.join(check['command'])}`")
-            lines.append(f"- {_('Result')}: **{check['status']}**")
+                lines.append(f"- {_('Command')}: {md_code(shlex.join(check['command']))}")
+            lines.append(f"- {_('Result')}: **{md_inline(str(check['status']))}**")
             if check.get("summary"):
-                lines.append(f"- {_('Details')}: {check['summary']}")
+                lines.append(f"- {_('Details')}: {md_inline(check['summary'])}")
             if check.get("output"):
-                lines.extend(["", _("Output:"), "", _fence(check["output"])])
+                lines.extend(["", _("Output:"), "", md_fence(check["output"])])
             lines.append("")
         if "answer" in step:
-            lines.append(f"{_('Answer')}: **{step['answer']}**")
+            lines.append(f"{_('Answer')}: **{md_inline(step['answer'])}**")
             lines.append("")
     outcome = report["outcome"]
     lines.append("## " + _("Outcome"))
     lines.append("")
-    lines.append(str(outcome) if outcome else _("The walk was still in progress."))
-    if report.get("helped") is not None:
-        lines.append("")
-        lines.append(_("Helped: {answer}").format(answer=_("yes") if report["helped"] else _("no")))
+    lines.append(md_inline(str(outcome)) if outcome else _("The walk was still in progress."))
+    for line in _reader_answers(report):
+        lines.extend(["", line])
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _reader_answers(report: dict[str, Any]) -> list[str]:
+    """What the reader said about the walk besides its steps' answers, each only if
+    given: whether it helped, the rating, the steps marked unclear (by number: no
+    guide text here)."""
+    lines = []
+    if report.get("helped") is not None:
+        lines.append(_("Helped: {answer}").format(answer=_("yes") if report["helped"] else _("no")))
+    if report.get("rating") is not None:
+        lines.append(_("Rating: {n}/5").format(n=int(report["rating"])))
+    flagged = set(report.get("flagged") or ())
+    marked = [str(step["step"]) for step in report["steps"] if step["node"] in flagged]
+    if marked:
+        lines.append(_("Steps marked as unclear: {steps}").format(steps=", ".join(marked)))
+    return lines
+
+
 def render(report: dict[str, Any], fmt: str) -> str:
-    return render_json(report) if fmt == "json" else render_markdown(report)
+    """The report as written to its file: Markdown escapes guide text (md_*), and
+    either format has its control characters written out (someone will `cat` it)."""
+    return report_text(render_json(report) if fmt == "json" else render_markdown(report))
 
 
 def default_name(report: dict[str, Any], fmt: str) -> str:

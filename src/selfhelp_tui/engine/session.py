@@ -178,7 +178,8 @@ class Session:
     def _forget_after(self) -> None:
         """Results and acknowledgements of visits undone by back/restart are gone,
         and a check stepped back onto runs again (the reader may have fixed
-        something): the next visit checks (and asks) afresh."""
+        something): the next visit checks (and asks) afresh. Marks of nodes no
+        longer in the path go too: the record is true to the path walked."""
         here = len(self.walk.stack) - 1
         for key, keep_here in (("checks", False), ("acknowledged", True)):
             kept = self.extra.get(key)
@@ -187,6 +188,25 @@ class Session:
                     k for k in kept if int(k) > here or (int(k) == here and not keep_here)
                 ]:
                     del kept[step]
+        if self.flagged:
+            walked = set(self.walk.path)
+            self.flagged[:] = [node_id for node_id in self.flagged if node_id in walked]
+
+    def has_progress(self) -> bool:
+        """Whether leaving or restarting now would lose something the reader did: a
+        move, a check they agreed to (or refused), a caution acknowledged, a mark.
+        Every frontend asks before quitting or restarting by this one rule."""
+        if self.flagged or self.extra.get("acknowledged"):
+            return True
+        checks: dict[str, dict[str, Any]] = self.extra.get("checks") or {}
+        if any(found.get("by_reader") for found in checks.values()):
+            return True
+        for step in self.walk.moves():
+            found = checks.get(str(step))
+            # A move a built-in probe made on its own is not the reader's.
+            if found is None or found.get("declined") or found.get("by_reader"):
+                return True
+        return False
 
     def _after_move(self) -> None:
         self._notify("on_step")
@@ -242,7 +262,8 @@ class Session:
 
 
 def builtin_facts() -> dict[str, str]:
-    """Facts every walk starts with: today only the OS (linux, macos, windows)."""
-    from ..machine import current_os
+    """Facts every walk starts with: the OS, and on Linux the distribution, its
+    package manager and init system (machine.py)."""
+    from ..machine import machine_facts
 
-    return {"os": current_os()}
+    return machine_facts()

@@ -98,6 +98,15 @@ class Walk:
     def at_start(self) -> bool:
         return len(self.stack) <= self._start_len
 
+    def moves(self) -> list[int]:
+        """Where in the stack an option was taken at a node the reader stood on
+        (branches, followed on their own, are not moves)."""
+        return [
+            i
+            for i in range(self._start_len - 1, len(self.choices))
+            if not self._guides[self.stack[i].guide_id].nodes[self.stack[i].node_id].is_auto
+        ]
+
     @property
     def step(self) -> int:
         """The reader's step number, 1-based: nodes shown so far (branches are not)."""

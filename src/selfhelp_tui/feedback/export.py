@@ -11,14 +11,24 @@ import json
 from pathlib import Path
 
 from ..config import write_atomic
-from .store import Store
+from .store import Store, StoreError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 
+class NotMarked(StoreError):
+    """Both files are written, but the log could not mark the records sent."""
+
+    def __init__(self, cause: StoreError, manifest: dict[str, Any]) -> None:
+        super().__init__(cause.kind, str(cause))
+        self.manifest = manifest
+
+
 def export(store: Store, target: Path, mark_sent: bool = False) -> dict[str, Any]:
+    """Raises StoreError when the log cannot be read, OSError when the files cannot
+    be written, NotMarked when they are written but the records stay pending."""
     records = list(store.pending())
     lines = "".join(
         json.dumps(r, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
@@ -35,7 +45,10 @@ def export(store: Store, target: Path, mark_sent: bool = False) -> dict[str, Any
     }
     write_atomic(manifest_path(target), (json.dumps(manifest, indent=2) + "\n").encode())
     if mark_sent:  # only once both files are safely on disk
-        store.mark([r["record_id"] for r in records], "sent")
+        try:
+            store.mark([r["record_id"] for r in records], "sent")
+        except StoreError as exc:
+            raise NotMarked(exc, manifest) from exc
     return manifest
 
 

@@ -75,12 +75,102 @@ def make_record(session: Any, record_id: str, today: dt.date | None = None) -> d
     }
 
 
+KINDS = ("troubleshooter", "tutorial")
+_FIELD_SET = frozenset(FIELDS)
+MAX_DURATION_S = 86_400
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+_TEXTS = ("record_id", "guide_id", "lang", "app_version", "frontend", "day")
+_ONLY_STR = {str}
+_RATINGS = {None, 1, 2, 3, 4, 5}
+
+
+def _sound(data: Any) -> bool:
+    """The common case, quickly (the report checks millions of records): JSON gives
+    exact types, so `type(...) is` is enough, and lists are checked in C."""
+    if type(data) is not dict or data.keys() != _FIELD_SET:
+        return False
+    day, rating, duration, version = (
+        data["day"], data["rating"], data["duration_s"], data["guide_version"],
+    )  # fmt: skip
+    return (
+        data["schema"] == 1
+        and type(data["schema"]) is int
+        and data["outcome"] in OUTCOMES
+        and data["kind"] in KINDS
+        and all(type(data[k]) is str and 0 < len(data[k]) <= 200 for k in _TEXTS)
+        and type(version) is int
+        and version >= 0
+        and (rating is None or (type(rating) is int and rating in _RATINGS))
+        and type(duration) is int
+        and 0 <= duration <= MAX_DURATION_S
+        and type(data["path"]) is list
+        and set(map(type, data["path"])) <= _ONLY_STR
+        and type(data["flagged"]) is list
+        and set(map(type, data["flagged"])) <= _ONLY_STR
+        and len(day) == 10
+        and day[4] == "-" == day[7]
+        and (day[:4] + day[5:7] + day[8:]).isdigit()
+    )
+
+
+def record_problem(data: Any) -> str | None:
+    """What is wrong with a record read from an export or found in the log, or
+    None: exactly the documented fields, each of its documented type. Upload and
+    the report check every record with this."""
+    if _sound(data):
+        return None
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    if data.keys() != _FIELD_SET:
+        missing, extra = _FIELD_SET - data.keys(), data.keys() - _FIELD_SET
+        return (
+            "fields differ from schema 1"
+            + (f" (missing {', '.join(sorted(missing))})" if missing else "")
+            + (f" (unknown {', '.join(sorted(map(str, extra)))})" if extra else "")
+        )
+    if data["schema"] != SCHEMA_VERSION or not _is_int(data["schema"]):
+        return "schema is not 1"
+    for name in ("record_id", "guide_id", "lang", "app_version", "frontend", "day"):
+        value = data[name]
+        if not isinstance(value, str) or not value or len(value) > 200:
+            return f"{name} is not a short text"
+    if data["outcome"] not in OUTCOMES:
+        return "unknown outcome"
+    if data["kind"] not in KINDS:
+        return "unknown kind"
+    if not _is_int(data["guide_version"]) or data["guide_version"] < 0:
+        return "guide_version is not a whole number"
+    if not _strings(data["path"]) or not _strings(data["flagged"]):
+        return "path and flagged are lists of node ids"
+    rating = data["rating"]
+    if rating is not None and (not _is_int(rating) or not 1 <= rating <= 5):
+        return "rating is not 1 to 5"
+    duration = data["duration_s"]
+    if not _is_int(duration) or not 0 <= duration <= MAX_DURATION_S:
+        return "duration_s is not 0 to 86400"
+    day = data["day"]
+    if (
+        len(day) != 10
+        or day[4] != "-"
+        or day[7] != "-"
+        or not (day[:4] + day[5:7] + day[8:]).isdigit()
+    ):
+        return "day is not a date"
+    return None
+
+
 def validate_record(data: Any) -> dict[str, Any]:
     """A record read from an export, checked field by field; raises ValueError."""
-    if not isinstance(data, dict) or tuple(sorted(data)) != tuple(sorted(FIELDS)):
-        raise ValueError("not a selfhelp outcome record")
-    if data["schema"] != SCHEMA_VERSION or data["outcome"] not in OUTCOMES:
-        raise ValueError("unknown schema or outcome")
-    if not isinstance(data["path"], list) or not isinstance(data["flagged"], list):
-        raise ValueError("path and flagged are lists")
+    problem = record_problem(data)
+    if problem is not None:
+        raise ValueError(problem)
     return data

@@ -11,9 +11,12 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
+from ..i18n import _
 from ..record import field, record
+from .record import record_problem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,12 +69,31 @@ class NodeStats:
     flagged: int = 0
 
 
+#: The default K of k-anonymity: a row built from fewer sessions is not shown.
+DEFAULT_MIN_COUNT = 5
+#: Bad lines listed by file and line number (the rest are only counted).
+FIRST_BAD = 5
+
+
 @record
 class Report:
     guides: dict[tuple[str, int], GuideStats] = field(default_factory=dict)
     #: Per guide and version: node id -> its figures (flattened by `nodes`).
     guide_nodes: dict[tuple[str, int], dict[str, NodeStats]] = field(default_factory=dict)
     records: int = 0
+    #: Lines of export files that are not records, by reason.
+    skipped: Counter[str] = field(default_factory=Counter)
+    #: The first few of them: (file, line number, reason).
+    first_bad: list[tuple[str, int, str]] = field(default_factory=list)
+    #: Records read per file (to check against the file's manifest).
+    per_file: Counter[str] = field(default_factory=Counter)
+    #: What is wrong with a file as a whole (cut short, not its manifest...).
+    problems: list[str] = field(default_factory=list)
+
+    def skip(self, name: str, line: int, reason: str) -> None:
+        self.skipped[reason] += 1
+        if len(self.first_bad) < FIRST_BAD:
+            self.first_bad.append((name, line, reason))
 
     @property
     def nodes(self) -> dict[tuple[str, int, str], NodeStats]:
@@ -154,10 +176,16 @@ class Report:
         return g, n
 
 
-def build(records: Iterable[dict[str, Any]]) -> Report:
+def build(records: Iterable[dict[str, Any]], name: str = "the local log") -> Report:
+    """A report over records (the local log's); one that is not a record of schema
+    1 is skipped and counted, as in a file."""
     report = Report()
-    for row in records:
-        report.add(row)
+    for number, row in enumerate(records, 1):
+        problem = record_problem(row)
+        if problem is None:
+            report.add(row)
+        else:
+            report.skip(name, number, problem)
     return report
 
 
@@ -171,6 +199,10 @@ PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
 def merge(into: Report, part: Report) -> None:
     into.records += part.records
+    into.skipped.update(part.skipped)
+    into.first_bad = sorted(into.first_bad + part.first_bad)[:FIRST_BAD]
+    into.per_file.update(part.per_file)
+    into.problems.extend(part.problems)
     for key, g in part.guides.items():
         mine = into.guides.get(key)
         if mine is None:
@@ -195,12 +227,28 @@ def merge(into: Report, part: Report) -> None:
             have.flagged += n.flagged
 
 
-def _fold_chunk(chunk: bytes, part: Report | None = None) -> Report:
+def _fold_chunk(chunk: Chunk, part: Report | None = None) -> Report:
+    """Fold the records of a chunk in; a line that is not a record of schema 1 (not
+    JSON, other fields, a wrong type) is counted and skipped, never fatal."""
     part = part if part is not None else Report()
-    loads, add = json.loads, part.add
-    for line in chunk.splitlines():
-        if line.strip():
-            add(loads(line))
+    loads, add, problem_of = json.loads, part.add, record_problem
+    name, number, good = chunk.name, chunk.first_line - 1, 0
+    for line in chunk.data.split(b"\n"):
+        number += 1
+        if not line.strip():
+            continue
+        try:
+            data = loads(line)
+        except ValueError:  # not JSON, or not UTF-8
+            part.skip(name, number, "not JSON")
+            continue
+        problem = problem_of(data)
+        if problem is not None:
+            part.skip(name, number, problem)
+            continue
+        add(data)
+        good += 1
+    part.per_file[name] += good
     return part
 
 
@@ -213,38 +261,155 @@ def _worker(chunks: Any, results: Any) -> None:
     results.put(part)
 
 
-def _chunks(raw: Any) -> Iterable[bytes]:
-    """Whole lines, about CHUNK_BYTES at a time."""
-    rest = b""
+@record
+class Chunk:
+    """Whole lines of one file, and the number of the first."""
+
+    name: str
+    first_line: int
+    data: bytes
+
+
+class ReportInputError(ValueError):
+    """A file given to the report cannot be read at all (missing, a folder...)."""
+
+
+class _Input:
+    """One export file read in chunks of whole lines, hashed as it is read (to
+    check it against its manifest), with what went wrong kept instead of raised:
+    a cut-short gzip file gives the records before the cut."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = str(path)
+        self.problem: str | None = None
+        self.sha256 = ""
+
+    def chunks(self) -> Iterator[Chunk]:
+        import hashlib
+        import zlib
+
+        digest = hashlib.sha256()
+        line, rest = 1, b""
+        with open(self.path, "rb") as raw:
+            gz = self.path.suffix == ".gz"
+            blocks = _gunzip(raw, digest, self) if gz else _plain(raw, digest)
+            try:
+                for block in blocks:
+                    block = rest + block
+                    cut = block.rfind(b"\n") + 1
+                    if cut == 0:
+                        rest = block
+                        continue
+                    rest = block[cut:]
+                    yield Chunk(self.name, line, block[:cut])
+                    line += block.count(b"\n", 0, cut)
+            except zlib.error:
+                self.problem = _("{file}: not gzip data, or damaged gzip data").format(
+                    file=self.name
+                )
+            except OSError as exc:
+                self.problem = _("{file}: cannot be read ({error})").format(
+                    file=self.name, error=exc.strerror or exc
+                )
+            if rest.strip():
+                yield Chunk(self.name, line, rest)
+            while block := raw.read(CHUNK_BYTES):  # the whole file is hashed, even past a cut
+                digest.update(block)
+        self.sha256 = digest.hexdigest()
+
+    def check_manifest(self, read: int) -> list[str]:
+        """The file against `FILE.manifest.json` beside it, when there is one."""
+        from .export import manifest_path
+
+        where = manifest_path(self.path)
+        if not where.exists():
+            return []
+        try:
+            manifest = json.loads(where.read_text(encoding="utf-8"))
+            expected, sha = int(manifest["records"]), str(manifest["sha256"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return [_("{file}: its manifest cannot be read").format(file=where)]
+        out = []
+        if sha != self.sha256:
+            out.append(
+                _("{file}: not the file its manifest describes (SHA-256 differs)").format(
+                    file=self.name
+                )
+            )
+        if expected != read:
+            out.append(
+                _("{file}: {read} records read, its manifest says {expected}").format(
+                    file=self.name, read=read, expected=expected
+                )
+            )
+        return out
+
+
+def _plain(raw: Any, digest: Any) -> Iterator[bytes]:
     while block := raw.read(CHUNK_BYTES):
-        block = rest + block
-        cut = block.rfind(b"\n") + 1
-        if cut == 0:
-            rest = block
-            continue
-        rest = block[cut:]
-        yield block[:cut]
-    if rest.strip():
-        yield rest
+        digest.update(block)
+        yield block
+
+
+def _gunzip(raw: Any, digest: Any, source: _Input) -> Iterator[bytes]:
+    """Gzip data decompressed as it comes, at most CHUNK_BYTES at a time (every
+    member of a multi-member file), so a file cut short still gives everything
+    before the cut; `source.problem` says it was cut."""
+    import zlib
+
+    member, fed = zlib.decompressobj(31), 0
+    while block := raw.read(CHUNK_BYTES // 16):
+        digest.update(block)
+        fed += len(block)
+        while block:
+            yield member.decompress(block, CHUNK_BYTES)
+            if member.eof:  # the next member starts in what is left
+                block, member, fed = member.unused_data, zlib.decompressobj(31), 0
+                fed = len(block)
+            else:
+                block = member.unconsumed_tail
+    if fed and not member.eof:
+        yield member.flush()
+        source.problem = _("{file}: the gzip data ends early (the file was cut short)").format(
+            file=source.name
+        )
+
+
+def check_inputs(paths: Iterable[Any]) -> list[Path]:
+    """The files as paths; ReportInputError names the first that cannot be opened."""
+    files = [Path(p) for p in paths]
+    for path in files:
+        if not path.exists():
+            raise ReportInputError(_("{file}: no such file").format(file=path))
+        if not path.is_file():
+            raise ReportInputError(_("{file}: not a file").format(file=path))
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            raise ReportInputError(
+                _("{file}: cannot be read ({error})").format(file=path, error=exc.strerror or exc)
+            ) from exc
+    return files
 
 
 def build_from_files(paths: Iterable[Any], workers: int = 1) -> Report:
     """A report over export files (NDJSON, or .gz): folded in worker processes, a few
     chunks in flight at a time so memory stays flat, then merged. The result is the
-    same as `build(read_export(...))`, whatever the number of workers."""
-    import gzip
-    from pathlib import Path
-
+    same as `build(read_export(...))`, whatever the number of workers. Bad lines are
+    skipped and counted, a cut-short file and a file that is not what its manifest
+    says are named in `problems`; ReportInputError when a file cannot be opened."""
+    files = check_inputs(paths)
     report = Report()
-    files = [Path(p) for p in paths]
+    inputs = [_Input(path) for path in files]
     # NDJSON records compress about tenfold.
     size = sum(f.stat().st_size * (10 if f.suffix == ".gz" else 1) for f in files)
     if workers <= 1 or size < PARALLEL_MIN_BYTES:
-        for path in files:
-            opener = gzip.open if path.suffix == ".gz" else open
-            with opener(path, "rb") as raw:  # type: ignore[operator]
-                for chunk in _chunks(raw):
-                    merge(report, _fold_chunk(chunk))
+        for source in inputs:
+            for chunk in source.chunks():
+                merge(report, _fold_chunk(chunk))
+        _close(report, inputs)
         return report
     import multiprocessing
 
@@ -257,21 +422,52 @@ def build_from_files(paths: Iterable[Any], workers: int = 1) -> Report:
     for proc in procs:
         proc.start()
     try:
-        for path in files:
-            opener = gzip.open if path.suffix == ".gz" else open
-            with opener(path, "rb") as raw:  # type: ignore[operator]
-                for chunk in _chunks(raw):
-                    chunks.put(chunk)
-        for _ in procs:
-            chunks.put(None)
-        for _ in procs:
-            merge(report, results.get())
+        for source in inputs:
+            for chunk in source.chunks():
+                _put(chunks, chunk, procs)
+        for _worker_done in procs:
+            _put(chunks, None, procs)
+        for _worker_done in procs:
+            merge(report, _get(results, procs))
     finally:
         for proc in procs:
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.kill()
+    _close(report, inputs)
     return report
+
+
+def _put(chunks: Any, item: Chunk | None, procs: list[Any]) -> None:
+    """Hand a chunk to the workers, never waiting forever: a worker that died
+    (killed, out of memory) loses its part, so the report is an error, not a hang."""
+    import queue
+
+    while True:
+        try:
+            chunks.put(item, timeout=1)
+            return
+        except queue.Full:
+            if not all(proc.is_alive() for proc in procs):
+                raise ReportInputError(_("a worker process of the report stopped")) from None
+
+
+def _get(results: Any, procs: list[Any]) -> Report:
+    import queue
+
+    while True:
+        try:
+            return results.get(timeout=1)  # type: ignore[no-any-return]
+        except queue.Empty:
+            if not any(proc.is_alive() for proc in procs):
+                raise ReportInputError(_("a worker process of the report stopped")) from None
+
+
+def _close(report: Report, inputs: list[_Input]) -> None:
+    for source in inputs:
+        if source.problem:
+            report.problems.append(source.problem)
+        report.problems.extend(source.check_manifest(report.per_file[source.name]))
 
 
 def to_json(report: Report, min_count: int) -> str:
@@ -283,6 +479,12 @@ def to_json(report: Report, min_count: int) -> str:
             "guides": report.guide_rows(min_count),
             "nodes": report.node_rows(min_count),
             "hidden": {"guides": hidden[0], "nodes": hidden[1]},
+            "skipped": {
+                "lines": sum(report.skipped.values()),
+                "reasons": dict(sorted(report.skipped.items())),
+                "first": [{"file": f, "line": n, "reason": r} for f, n, r in report.first_bad],
+            },
+            "problems": report.problems,
         },
         indent=2,
     )
@@ -297,15 +499,18 @@ def to_csv(report: Report, min_count: int) -> str:
             writer = csv.DictWriter(out, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
+    g, n = report.hidden(min_count)
+    out.write(f"# hidden (fewer than {min_count} sessions): {g} guide rows, {n} node rows\n")
     return out.getvalue()
 
 
 def print_tables(report: Report, min_count: int) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False)
+    from ..sanitize import safe_console
+
+    console = safe_console(highlight=False)
     table = Table(title=f"Outcomes by guide ({report.records} records)", title_justify="left")
     for col in ("guide", "ver", "sessions", "resolved", "unresolved", "escalated",
                 "completed", "abandoned", "median s", "rating"):  # fmt: skip

@@ -53,19 +53,6 @@ def db_path(dirs: Dirs) -> Path:
     return dirs.data / DB_NAME
 
 
-def configured_url(dirs: Dirs, guide_dirs: list[Path]) -> tuple[str | None, str]:
-    """The endpoint: the config file's `feedback_url`, else one given by a guide
-    folder's `selfhelp.yaml` manifest. Returns (url, where it came from)."""
-    url = load_config(dirs).get("feedback_url")
-    if isinstance(url, str) and url:
-        return url, "config file"
-    for folder in guide_dirs:
-        manifest = read_manifest(folder)
-        if isinstance(manifest.get("feedback_url"), str):
-            return manifest["feedback_url"], f"{folder}/selfhelp.yaml"
-    return None, ""
-
-
 def read_manifest(folder: Path) -> dict[str, Any]:
     """A guide pack's optional manifest, read with the same safe parser as guides."""
     from ..guides.diagnostics import Reporter

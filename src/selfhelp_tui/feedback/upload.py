@@ -34,8 +34,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 
+from ..i18n import _
 from ..record import field, record
-from .store import Store
+from .record import record_problem
+from .store import EVERY, Route, Store, StoreError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -227,7 +229,10 @@ class Uploader:
         clock: Callable[[], float] = time.monotonic,
         progress: Callable[[int, int], None] | None = None,
         rng: random.Random | None = None,
+        route: Route = EVERY,
     ) -> None:
+        #: Which pending records this endpoint takes (feedback/endpoints.py).
+        self.route = route
         self.store = store
         self.options = options
         self.send = send
@@ -243,16 +248,44 @@ class Uploader:
             url = url.rstrip("/") + "/v1/logs" if not url.rstrip("/").endswith("/v1/logs") else url
         result = Result()
         deadline = self.clock() + opts.total_s
-        total = self.store.stats()["pending"]
+        total = self.store.count_pending(self.route)
         while result.stopped is None:
-            batch = list(self.store.pending(limit=opts.batch_records))
+            batch = list(self.store.pending(limit=opts.batch_records, route=self.route))
             if not batch:
                 break
-            self._send_batch(url, batch, result, deadline)
+            try:
+                batch = self._set_aside_invalid(batch, result)
+                if batch:
+                    self._send_batch(url, batch, result, deadline)
+            except StoreError as exc:
+                # Delivered, but the log cannot say so: stop here, or the same
+                # batch would go out again and again. Receivers drop the repeat
+                # by record_id at the next upload.
+                result.stopped = _(
+                    "the log could not be updated ({reason}); the records of this batch "
+                    "go again at the next upload"
+                ).format(reason=exc)
             if self.progress:
                 self.progress(result.delivered + result.rejected, total)
-        result.pending = self.store.stats()["pending"]
+        result.pending = self.store.count_pending(self.route)
         return result
+
+    def _set_aside_invalid(
+        self, batch: list[dict[str, Any]], result: Result
+    ) -> list[dict[str, Any]]:
+        """A record that is not of the documented schema (a log written by hand, or
+        by a broken version) is set aside as rejected here, never sent: it would
+        only make the server refuse its whole batch."""
+        bad = [r for r in batch if record_problem(r) is not None]
+        if not bad:
+            return batch
+        ids = [r["record_id"] for r in bad if isinstance(r, dict) and "record_id" in r]
+        if len(ids) < len(bad):  # nothing to set them aside by: never loop on them
+            raise StoreError("other", "a record in the log has no record_id")
+        self.store.mark(ids, "rejected")
+        result.rejected += len(ids)
+        result.log.append(f"{len(ids)} records set aside: not outcome records of schema 1")
+        return [r for r in batch if record_problem(r) is None]
 
     def _body(self, batch: list[dict[str, Any]]) -> tuple[bytes, dict[str, str]]:
         headers = {"Idempotency-Key": idempotency_key(batch), "User-Agent": "selfhelp-feedback"}

@@ -37,7 +37,11 @@ if TYPE_CHECKING:
     from .library import Library, LoadMode
     from .model import Guide
 
-CACHE_FORMAT = 3
+#: 4: who may replace a bundled guide is part of the key; 5: cards (GuideInfo) say
+#: how many steps and outcomes, and how much is untranslated; 6: cards carry the
+#: search terms of every translation (guides/textsearch.py); 7: diagnostics carry
+#: the error they follow from (`Diagnostic.cause`, knock-ons).
+CACHE_FORMAT = 7
 CACHE_NAME = "library.pickle"
 #: The loader's code (and the records its classes are made with, at the package's
 #: top), and the catalogs its messages are translated with.
@@ -67,7 +71,24 @@ def code_stamp() -> str:
                 if entry.name.endswith(suffix):
                     st = entry.stat()
                     parts.append(f"{entry.name}|{st.st_size}|{st.st_mtime_ns}")
+    parts.append(_stemmer_stamp())
     return ";".join(parts)
+
+
+def _stemmer_stamp() -> str:
+    """Cards keep stems: a new release of the stemmers (or PyStemmer, which
+    snowballstemmer prefers when installed) may stem differently. Found without
+    importing them (~17 ms)."""
+    from importlib.util import find_spec
+
+    out = []
+    for name in ("snowballstemmer", "Stemmer"):
+        with contextlib.suppress(ImportError, ValueError, OSError):
+            spec = find_spec(name)
+            if spec is not None and spec.origin:
+                st = os.stat(spec.origin)
+                out.append(f"{name}|{st.st_size}|{st.st_mtime_ns}")
+    return "|".join(out)
 
 
 def identity_of(path: str | Path) -> tuple[int, int, int, int] | None:
@@ -83,12 +104,24 @@ def stat_identity(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 class LibraryCache:
-    def __init__(self, path: Path, mode: LoadMode, override: bool) -> None:
+    def __init__(
+        self,
+        path: Path,
+        mode: LoadMode,
+        override: bool,
+        override_bundled: bool | frozenset[str] = False,
+    ) -> None:
         self.path = path
         from ..i18n import current_language
 
-        # Diagnostics are in the interface language; cards in the mode's.
-        self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}"
+        # Diagnostics are in the interface language; cards in the mode's; which
+        # guide wins a shared id depends on the config (override_bundled).
+        bundled = (
+            sorted(override_bundled)
+            if isinstance(override_bundled, frozenset)
+            else override_bundled
+        )
+        self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}|{bundled}"
         self.data: dict[str, Any] = {}
         self.entries_blob = b""
         with contextlib.suppress(Exception):  # any unreadable cache is no cache
@@ -101,10 +134,11 @@ class LibraryCache:
         if not self.data or self.data.get("files") != files:
             return False
         try:
-            infos, failures, results = pickle.loads(self.data["library"])
+            infos, failures, results, replaced = pickle.loads(self.data["library"])
         except Exception:
             return False
         lib.infos = infos
+        lib.replaced = replaced
         lib.keep_saved_results(results, failures)
         return True
 
@@ -146,7 +180,8 @@ class LibraryCache:
             "files": files,
             "entries": self.entries_blob,
             "library": pickle.dumps(
-                (lib.infos, lib.failures, pickle.dumps(lib.results, protocol=5)), protocol=5
+                (lib.infos, lib.failures, pickle.dumps(lib.results, protocol=5), lib.replaced),
+                protocol=5,
             ),
         }
         with contextlib.suppress(OSError):

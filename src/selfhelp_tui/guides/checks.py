@@ -377,27 +377,51 @@ def _check_probes(guide: Guide, rep: Reporter, broken: Broken) -> None:
 
 def _check_facts(guide: Guide, rep: Reporter, broken: Broken) -> None:
     """A `when` may only test facts something sets: a choice's or fallback's
-    `set:`, a check (its node id: pass or fail), or a built-in fact (or what a
-    broken node may set)."""
-    known: set[str] = set(BUILTIN_FACTS) | broken.facts
+    `set:`, a check (its node id: pass or fail), or a built-in fact; and only for
+    a value the fact takes (or one the guide's own tests give it). What a broken
+    node may set is known by name only: any value may be meant."""
+    values: dict[str, set[str]] = {name: set(vals) for name, vals in BUILTIN_FACTS.items()}
+    for name in broken.facts:
+        values.setdefault(name, set())
     for node_id, node in guide.nodes.items():
         if isinstance(node, CheckNode):
-            known.add(node_id)
+            values.setdefault(node_id, set()).update(("pass", "fail"))
         for choice in getattr(node, "choices", []) + getattr(node, "fallback", []):
-            known.update(name for name, _value in choice.sets)
+            for name, value in choice.sets:
+                values.setdefault(name, set()).add(str(value))
+    # A guide's own tests may walk it as on a machine selfhelp has no name for.
+    for test in guide.tests:
+        for name, value in test.facts:
+            if name in values:
+                values[name].add(str(value))
     for node_id, node in guide.nodes.items():
         if not isinstance(node, BranchNode):
             continue
         for case in node.cases:
-            for name, _value in case.when:
-                if name not in known:
+            for name, value in case.when:
+                if name not in values:
                     rep.error(
                         case.pos,
                         "unknown-fact",
                         _("branch '{node}' tests the fact '{fact}', which nothing sets").format(
                             node=node_id, fact=name
                         ),
-                        did_you_mean(name, sorted(known)),
+                        did_you_mean(name, sorted(values)),
+                    )
+                elif values[name] and name not in broken.facts and str(value) not in values[name]:
+                    rep.warning(
+                        case.pos,
+                        "unknown-fact-value",
+                        _(
+                            "branch '{node}' tests whether '{fact}' is '{value}', a value it "
+                            "never takes (it takes: {values})"
+                        ).format(
+                            node=node_id,
+                            fact=name,
+                            value=value,
+                            values=", ".join(sorted(values[name])),
+                        ),
+                        did_you_mean(str(value), sorted(values[name])),
                     )
 
 
@@ -458,12 +482,38 @@ def _check_markdown(text: str, pos: Pos, node_id: str, rep: Reporter) -> None:
             ),
             _("add a closing {fence} line").format(fence=open_fence),
         )
+    broken = _broken_code_span(text)
+    if broken is not None:
+        rep.warning(
+            pos,
+            "markdown-code-span-broken",
+            _(
+                "the text of '{node}' breaks inline code across a line: `{start}` is "
+                "shown, copied and translated as plain text"
+            ).format(node=node_id, start=broken),
+            _("keep each span on one line: break the line before or after it"),
+        )
     if _EMPTY_LINK.search(text):
         rep.warning(
             pos,
             "markdown-empty-link",
             _("the text of '{node}' has a link with an empty target").format(node=node_id),
         )
+
+
+def _broken_code_span(text: str) -> str | None:
+    """The start of the first inline code span left open at the end of its line
+    (outside code blocks): selfhelp reads inline code line by line, as the walk
+    shows it, so a span must not go on to the next line."""
+    fence: str | None = None
+    for line in text.splitlines():
+        m = _FENCE_LINE.match(line)
+        if m:
+            fence = None if fence == m.group(1) else (fence or m.group(1))
+            continue
+        if fence is None and line.count("`") % 2:
+            return line[line.rindex("`") + 1 :].strip()[:40]
+    return None
 
 
 def _fold(node_id: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..i18n import _
 from ..record import field, record
+from ..sanitize import one_line
 
 
 class Severity(str, Enum):
@@ -47,13 +48,17 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def full_message(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
+        """The message and its hint, on one line, as shown. Messages quote the file
+        (key names, values, ids): control characters in them are written out
+        (`sanitize.one_line`), never sent to a terminal or report as they are."""
+        text = f"{self.message} ({self.hint})" if self.hint else self.message
+        return one_line(text)
 
     def format(self) -> str:
-        """gcc-style: `FILE:LINE:COL: error: message [code]`."""
+        """gcc-style: `FILE:LINE:COL: error: message [code]`, on one line."""
         return (
-            f"{self.file}:{self.line}:{self.column}: {self.severity.value}: "
-            f"{self.full_message()} [{self.code}]"
+            f"{one_line(self.file)}:{self.line}:{self.column}: {self.severity.value}: "
+            f"{self.full_message()} [{one_line(self.code)}]"
         )
 
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -9,9 +9,9 @@ label, `pass` / `fail` / `fallback: LABEL` at a check, a branch case's `when` or
 labels. Nothing here recurses on the guide's depth: a guide may be a chain of any
 length.
 
-Overlays (the feedback view, for instance) pass `marks`: node id -> `NodeMark`,
-a line of text added to the node's label and a colour for it. The renderers know
-nothing else about what the marks mean.
+Overlays (the feedback view, feedback/graph_overlay.py) pass `extra`: node id ->
+`NodeExtra`, a line under the node's label, a fill colour and a mark on the node
+to look at first. The renderers know nothing else about what they mean.
 """
 
 from __future__ import annotations
@@ -39,16 +39,20 @@ MAX_TREE_DEPTH = 16
 
 
 @record(frozen=True)
-class NodeMark:
-    """What an overlay adds to one node: a line of text, and a colour (a CSS hex
-    colour such as "#c62828", used as the node's fill in DOT and Mermaid and its
-    text colour in the terminal)."""
+class NodeExtra:
+    """More to draw on one node, from outside the guide (the feedback overlay,
+    feedback/graph_overlay.py): a line under its label, a fill colour, and a mark
+    on the node to look at first."""
 
     note: str = ""
-    colour: str | None = None
+    fill: str | None = None
+    mark: bool = False
 
 
-Marks = Mapping[str, NodeMark]
+Extras = Mapping[str, NodeExtra]
+
+#: The outline of the node to look at first (`NodeExtra.mark`).
+MARK_COLOUR = "#b71c1c"
 
 
 def _clip(text: str, width: int) -> str:
@@ -89,11 +93,11 @@ def _kind(node: Node) -> str:
     return node.type
 
 
-def to_tree(guide: Guide, marks: Marks | None = None) -> Tree:
+def to_tree(guide: Guide, extra: Extras | None = None) -> Tree:
     """The guide as a tree from its start. A node shown before appears again as
     `↩ id (see above)`; the nodes of a chain (one way on each) are listed under its
     first node rather than nested ever deeper."""
-    marks = marks or {}
+    extra = extra or {}
     root = Tree(Text(f"{guide.title} [{guide.id}]", style="bold"))
     shown: set[str] = set()
     #: (container, node id, edge label, depth, whether the container is a chain).
@@ -117,22 +121,20 @@ def to_tree(guide: Guide, marks: Marks | None = None) -> Tree:
             )
             continue
         node = guide.nodes[node_id]
-        mark = marks.get(node_id)
+        more = extra.get(node_id)
         if depth > MAX_TREE_DEPTH:
             container.add(prefix + Text(f"… {node_id} (continued below)", style="magenta"))
             later.append(node_id)
             continue
         shown.add(node_id)
-        label = prefix + Text(
-            node_id, style=f"bold {mark.colour}" if mark and mark.colour else "bold"
-        )
+        label = prefix + Text(node_id, style="bold")
         if isinstance(node, OutcomeNode):
             label += Text(f" [{node.result}]", style=RESULT_STYLES.get(node.result, ""))
         else:
             label += Text(f" ({_kind(node)})", style="cyan" if node.is_auto else "dim")
         label += Text(f"  {_summary(node)}")
-        if mark and mark.note:
-            label += Text(f"  [{mark.note}]", style=mark.colour or "dim")
+        if more is not None and more.note:
+            label += Text(f"  [{more.note}]", style="bold red" if more.mark else "dim")
         here = container.add(label)
         ways = edges(node)
         if len(ways) == 1:
@@ -167,23 +169,28 @@ _MERMAID_SHAPES = {
 }
 
 
-def to_mermaid(guide: Guide, marks: Marks | None = None) -> str:
-    marks = marks or {}
+def to_mermaid(guide: Guide, extra: Extras | None = None) -> str:
+    extra = extra or {}
     lines = ["flowchart TD"]
+    styles = []
     for node_id, node in guide.nodes.items():
         text = f"{node_id}: {_summary(node, 40)}"
         if node.type in ("check", "branch"):
             text = f"{node_id} ({node.type}): {_summary(node, 40)}"
-        mark = marks.get(node_id)
-        if mark and mark.note:
-            text += f" [{mark.note}]"
         label = _mermaid_text(text)
         mid = _mermaid_id(node_id)
+        more = extra.get(node_id)
+        if more is not None:
+            if more.note:
+                label += "<br/>" + _mermaid_text(more.note)
+            style = [f"fill:{more.fill}"] if more.fill else []
+            if more.mark:
+                style += [f"stroke:{MARK_COLOUR}", "stroke-width:5px"]
+            if style:
+                styles.append(f"    style {mid} {','.join(style)}")
         left, right = _MERMAID_SHAPES.get(node.type, ("[", "]"))
         suffix = f":::{node.result}" if isinstance(node, OutcomeNode) else ""
         lines.append(f'    {mid}{left}"{label}"{right}{suffix}')
-        if mark and mark.colour:
-            lines.append(f"    style {mid} fill:{mark.colour}")
     externals: set[str] = set()
     for node_id, node in guide.nodes.items():
         for edge_label, target in edges(node):
@@ -196,7 +203,7 @@ def to_mermaid(guide: Guide, marks: Marks | None = None) -> str:
     for result, colour in (("resolved", "#2e7d32"), ("completed", "#2e7d32"),
                            ("unresolved", "#f9a825"), ("escalate", "#c62828")):  # fmt: skip
         lines.append(f"    classDef {result} stroke:{colour},stroke-width:3px")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + styles) + "\n"
 
 
 def _dot(text: str) -> str:
@@ -213,8 +220,8 @@ _DOT_SHAPES = {
 }
 
 
-def to_dot(guide: Guide, marks: Marks | None = None) -> str:
-    marks = marks or {}
+def to_dot(guide: Guide, extra: Extras | None = None) -> str:
+    extra = extra or {}
     colours = {"resolved": "darkgreen", "completed": "darkgreen",
                "unresolved": "orange", "escalate": "red"}  # fmt: skip
     lines = [f"digraph {_dot(guide.id)} {{", "    rankdir=TB;"]
@@ -222,20 +229,23 @@ def to_dot(guide: Guide, marks: Marks | None = None) -> str:
     for node_id, node in guide.nodes.items():
         head = f"{node_id} ({_kind(node)})" if node.type in ("check", "branch") else node_id
         text = f"{head}\n{_summary(node, 40)}"
-        mark = marks.get(node_id)
-        if mark and mark.note:
-            text += f"\n{mark.note}"
+        more = extra.get(node_id)
+        if more is not None and more.note:
+            text += f"\n{more.note}"
         shape, styles = _DOT_SHAPES.get(node.type, ("box", []))
         attrs = {"label": _dot(text), "shape": shape}
         styles = list(styles)
         if isinstance(node, OutcomeNode):
             attrs["color"] = colours.get(node.result, "black")
             attrs["penwidth"] = "2"
-        if mark and mark.colour:
+        if more is not None and more.fill:
             styles.append("filled")
-            attrs["fillcolor"] = _dot(mark.colour)
+            attrs["fillcolor"] = _dot(more.fill)
+        if more is not None and more.mark:
+            styles.append("bold")
+            attrs["color"], attrs["penwidth"] = _dot(MARK_COLOUR), "5"
         if styles:
-            attrs["style"] = _dot(",".join(styles))
+            attrs["style"] = _dot(",".join(dict.fromkeys(styles)))
         lines.append(f"    {_dot(node_id)} [{', '.join(f'{k}={v}' for k, v in attrs.items())}];")
     externals: set[str] = set()
     for node_id, node in guide.nodes.items():

@@ -10,6 +10,8 @@ opened (`Library.get`).
 
 from __future__ import annotations
 
+import os
+import re
 from collections import deque, namedtuple
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -38,6 +40,20 @@ def translation_path(guide_path: Path, lang: str) -> Path:
     return guide_path.with_name(f"{guide_path.stem}.{lang}{PO_SUFFIX}")
 
 
+_LANG_PART = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)?$")
+
+
+def split_translation_name(path: Path | str) -> tuple[str, str] | None:
+    """`disk-full.nb.po` -> ("disk-full", "nb"); None if the name is not GUIDE.LANG.po."""
+    name = os.path.basename(path)
+    if not name.endswith(PO_SUFFIX):
+        return None
+    stem, dot, lang = name[: -len(PO_SUFFIX)].rpartition(".")
+    if not dot or not stem or not _LANG_PART.match(lang):
+        return None
+    return stem, lang
+
+
 #: A card's fields and their defaults (see `GuideInfo`).
 _CARD_FIELDS = (
     "id",
@@ -52,8 +68,12 @@ _CARD_FIELDS = (
     "title_lang",
     "wanted_lang",
     "source",
+    "steps",
+    "outcomes",
+    "untranslated",
+    "terms",
 )
-_CARD_DEFAULTS = ("", (), (), 1, None, "", "en", None, None)
+_CARD_DEFAULTS = ("", (), (), 1, None, "", "en", None, None, 0, 0, 0, ())
 
 
 class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
@@ -79,10 +99,34 @@ class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
     wanted_lang: str | None
     #: The card as written, when shown translated: search finds the guide by both.
     source: GuideInfo | None
+    #: How big the guide is, for the home screen's detail pane (so it never opens a
+    #: guide to say so): a tutorial's steps, or a troubleshooter's questions, steps
+    #: and checks; its outcomes.
+    steps: int
+    outcomes: int
+    #: Of the nodes with text, how many are shown in the source language although
+    #: the reader asked for another (0 when shown as asked).
+    untranslated: int
+    #: What search compares, in every language the guide has (guides/textsearch.py).
+    terms: tuple[str, ...]
 
     @classmethod
-    def of(cls, guide: Guide) -> GuideInfo:
+    def of(cls, guide: Guide, terms: bool = True) -> GuideInfo:
         loc = guide.localization
+        nodes = guide.nodes
+        if guide.is_tutorial:
+            steps = len(guide.step_ids())
+        else:
+            steps = sum(1 for n in nodes.values() if not (n.is_auto or n.is_outcome))
+        untranslated = 0
+        if loc is not None:
+            untranslated = sum(
+                1
+                for node_id, n in nodes.items()
+                if (n.text.strip() or n.title) and guide.falls_back(node_id)
+            )
+        if terms:
+            from .textsearch import guide_terms
         return cls(
             id=guide.id,
             title=guide.title,
@@ -95,7 +139,15 @@ class GuideInfo(namedtuple("GuideInfo", _CARD_FIELDS, defaults=_CARD_DEFAULTS)):
             origin=guide.origin,
             title_lang=guide.shown_lang(),
             wanted_lang=loc.lang if loc is not None else None,
-            source=cls.of(loc.source) if loc is not None and loc.source is not guide else None,
+            source=(
+                cls.of(loc.source, terms=False)
+                if loc is not None and loc.source is not guide
+                else None
+            ),
+            steps=steps,
+            outcomes=sum(1 for n in nodes.values() if n.is_outcome and not guide.is_tutorial),
+            untranslated=untranslated,
+            terms=guide_terms(guide) if terms else (),
         )
 
     @property

@@ -1,8 +1,12 @@
 """The library: every guide from every folder, with what could not be loaded.
 
 Folders are read in order (bundled, the user's folder, SELFHELP_GUIDES, then
---guides); a later folder overrides an earlier one by guide id. A broken file
-never stops the others: it is kept in `failures` with its diagnostics.
+--guides); a later folder overrides an earlier one by guide id, except a bundled
+guide: a folder may replace one only when the config says so (`override_bundled`),
+otherwise the bundled guide stays and the other file is refused
+(`shadows-bundled`), so a pack cannot pass itself off as the product's own guide.
+A broken file never stops the others: it is kept in `failures` with its
+diagnostics.
 
 The library holds a card per guide (guides/index.py), not its nodes: a guide is
 read, checked and translated when it is opened (`get`), or taken as it was last
@@ -15,7 +19,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..i18n import _, current_language, use_language
@@ -30,7 +34,7 @@ from .index import (
     GuideLinks,
     Place,
     closure,
-    translation_path,
+    split_translation_name,
 )
 
 TYPE_CHECKING = False
@@ -115,6 +119,8 @@ class Library:
     _saved_failures: list[FileEntry] = field(default_factory=list, repr=False, compare=False)
     #: Guides as last opened, when the library has a cache (guides/cache.py).
     opened_cache: OpenedCache | None = field(default=None, repr=False, compare=False)
+    #: Guide id -> the origin of the guide it replaced (an earlier folder's).
+    replaced: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, guides: Iterable[Guide]) -> Library:
@@ -294,15 +300,14 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     from .loader import load_guide
 
     identity = identity_of(path)  # before reading: a later change is then seen
-    translation = None
-    if mode.lang is not None:
-        translation = identity_of(translation_path(path, mode.lang))
+    # Every translation: the card carries the search terms of each (textsearch.py).
+    translations = translation_identities(path)
     result = load_guide(path, origin, walk_tests=mode.walk_tests)
     diagnostics = result.diagnostics
     if not mode.warnings:
         diagnostics = [d for d in diagnostics if d.is_error]
     entry = FileEntry(
-        str(path), origin, diagnostics, result.guide_id, identity=(identity, translation)
+        str(path), origin, diagnostics, result.guide_id, identity=(identity, translations)
     )
     guide = result.guide
     if guide is None:
@@ -324,6 +329,28 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     if mode.keep_guides:
         entry.guide = localize(guide, mode.lang) if mode.lang is not None else guide
     return entry
+
+
+def translation_identities(path: Path) -> tuple[tuple[str, object], ...]:
+    """The identity of each translation file beside a guide file, by language."""
+    from .translate import translation_files
+
+    return tuple((lang, identity_of(p)) for lang, p in sorted(translation_files(path).items()))
+
+
+def _translations_by_guide(
+    identities: dict[str, tuple[int, int, int, int]],
+) -> dict[tuple[str, str], list[tuple[str, object]]]:
+    """(folder, guide file stem) -> each translation file's (lang, identity), from a
+    scan: as `translation_identities` sees them, without listing the folder."""
+    out: dict[tuple[str, str], list[tuple[str, object]]] = defaultdict(list)
+    for name in sorted(identities):
+        split = split_translation_name(name)
+        if split is not None:
+            out[(os.path.dirname(name), split[0])].append((split[1], identities[name]))
+    for found in out.values():
+        found.sort()
+    return out
 
 
 def _read_job(job: tuple[Path, str, LoadMode]) -> FileEntry:
@@ -360,18 +387,21 @@ def load_library(
     sources: Sequence[Source],
     *,
     override: bool = True,
+    override_bundled: bool | frozenset[str] = False,
     workers: int = 1,
     cache: Path | None = None,
     mode: LoadMode | None = None,
     refs: Sequence[Source] = (),
 ) -> Library:
     """Read every guide of every source. With `override`, a later source replaces an
-    earlier guide of the same id; without it (validate), a second id is an error.
-    `workers` > 1 reads large libraries in that many processes; `cache` names the
-    file that keeps the library between runs (guides/cache.py). `refs` (validate):
-    folders whose guides links may point to, read only for that (the bundled
-    guides and every `--guides` folder), never reported on."""
+    earlier guide of the same id, but a bundled guide only when `override_bundled`
+    allows it (True, or its id in the set); without `override` (validate), a second
+    id is an error. `workers` > 1 reads large libraries in that many processes;
+    `cache` names the file that keeps the library between runs (guides/cache.py).
+    `refs` (validate, test): folders whose guides links may point to, read only
+    for that (the bundled guides and every `--guides` folder), never reported on."""
     mode = mode or LoadMode()
+    policy = _Policy(override, override_bundled)
     lib = Library(lang=mode.lang)
     scans = lib.scans
     for source in sources:
@@ -383,7 +413,10 @@ def load_library(
         scans.append((source, scan_folder(source.path, lib.extra)))
     names = [(name, source.origin) for source, scan in scans for name in scan.guide_files]
     sources_of = [i for i, (_source, scan) in enumerate(scans) for _name in scan.guide_files]
-    known = _read_refs(refs, {os.path.realpath(name) for name, _origin in names}, workers)
+
+    def known() -> dict[str, FileEntry]:
+        return _read_refs(refs, {os.path.realpath(name) for name, _origin in names}, workers)
+
     # Reading makes many objects that all live on; the cyclic collector would walk
     # them again and again while they are made (several times the work itself).
     # Nothing here makes garbage cycles.
@@ -392,11 +425,11 @@ def load_library(
     try:
         if cache is None:
             jobs = [(Path(name), origin) for name, origin in names]
-            _fill(lib, read_entries(jobs, mode, workers), sources_of, override, known)
+            _fill(lib, read_entries(jobs, mode, workers), sources_of, policy, known)
             return lib
         from .cache import LibraryCache, OpenedCache
 
-        store = LibraryCache(cache, mode, override)
+        store = LibraryCache(cache, mode, override, override_bundled)
         lib.opened_cache = OpenedCache(cache.parent / OPENED_FOLDER, store.key)
         identities = {k: v for _source, scan in scans for k, v in scan.identities.items()}
         # Every file and translation as it is now: when none changed, the library
@@ -406,15 +439,17 @@ def load_library(
             return lib
         jobs = [(Path(name), origin) for name, origin in names]
 
+        translations = _translations_by_guide(identities)
+
         def identity_now(path: Path) -> object:
-            """As `read_entry` takes it: the file's, and its translation's."""
-            translation = None
-            if mode.lang is not None:
-                translation = identities.get(str(translation_path(path, mode.lang)))
-            return identities.get(str(path)), translation
+            """As `read_entry` takes it: the file's, and its translations'."""
+            name = str(path)
+            stem = os.path.splitext(os.path.basename(name))[0]
+            found = translations.get((os.path.dirname(name), stem), ())
+            return identities.get(name), tuple(found)
 
         entries = store.entries(jobs, identity_now, lambda todo: read_entries(todo, mode, workers))
-        _fill(lib, entries, sources_of, override, known)
+        _fill(lib, entries, sources_of, policy, known)
         store.save_library(files, lib)
     finally:
         if collecting:
@@ -438,15 +473,29 @@ def _read_refs(refs: Sequence[Source], skip: set[str], workers: int) -> dict[str
     return known
 
 
+class _Policy:
+    """Which guide wins when two folders hold the same id."""
+
+    def __init__(self, override: bool, bundled: bool | frozenset[str]) -> None:
+        self.override = override
+        self.bundled = bundled
+
+    def may_replace_bundled(self, guide_id: str) -> bool:
+        return self.bundled is True or (
+            isinstance(self.bundled, frozenset) and guide_id in self.bundled
+        )
+
+
 def _fill(
     lib: Library,
     entries: list[FileEntry],
     sources_of: list[int],
-    override: bool,
-    known: dict[str, FileEntry] | None = None,
+    policy: _Policy,
+    refs: Callable[[], dict[str, FileEntry]] | None = None,
 ) -> None:
     """The library from its files: ids made unique, links between guides checked
-    (against the library's guides, then the `known` ones besides it)."""
+    (against the library's guides, then the guides `refs` reads, by id: only when
+    a link points outside the library)."""
     winners: dict[str, FileEntry] = {}
     source_of: dict[str, int] = {}
     failed: dict[str, FileEntry] = {}
@@ -458,12 +507,24 @@ def _fill(
                 failed.setdefault(entry.guide_id, entry)
             continue
         first = winners.get(info.id)
-        if first is not None and (not override or source_of[info.id] == source):
+        if first is not None and (not policy.override or source_of[info.id] == source):
             _duplicate(entry, first)
             continue
+        shadows = first is not None and first.origin == "bundled" and entry.origin != "bundled"
+        if shadows and not policy.may_replace_bundled(info.id):
+            assert first is not None
+            if not same_file_content(entry.path, first.path):
+                _shadows_bundled(entry, first)
+            # A byte-for-byte copy (the source tree of an installed selfhelp) is the
+            # bundled guide itself: nothing to refuse, and the bundled one stays.
+            continue
+        if first is not None:
+            lib.replaced[info.id] = first.origin
         winners[info.id] = entry
         source_of[info.id] = source
-    known = known or {}
+    known: dict[str, FileEntry] = {}
+    if refs is not None and _links_outside(winners, failed):
+        known = refs()
     _check_failed_links(failed, winners, known)
     _check_guide_links(winners, known, failed)
     _check_way_out_across_guides(winners, known)
@@ -490,6 +551,32 @@ def _duplicate(entry: FileEntry, first: FileEntry) -> None:
     entry.fail(rep.items)
 
 
+def same_file_content(a: Path, b: Path | None) -> bool:
+    """Whether two guide files hold the same bytes (unreadable counts as different)."""
+    if b is None:
+        return False
+    try:
+        return a.resolve() == b.resolve() or a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _shadows_bundled(entry: FileEntry, bundled: FileEntry) -> None:
+    assert entry.info is not None
+    rep = Reporter(display_path(entry.path))
+    rep.error(
+        entry.id_pos or Pos(),
+        "shadows-bundled",
+        _(
+            "refused: guide id '{id}' is the id of a bundled guide ({path}), which is shown instead"
+        ).format(id=entry.info.id, path=display_path(bundled.path)),
+        _(
+            "to let this folder replace it, list '{id}' under override_bundled in config.yaml"
+        ).format(id=entry.info.id),
+    )
+    entry.fail(rep.items)
+
+
 def _check_guide_links(
     winners: dict[str, FileEntry], known: dict[str, FileEntry], failed: dict[str, FileEntry]
 ) -> None:
@@ -511,6 +598,16 @@ def _check_guide_links(
                     entry.fail([])
                     del winners[guide_id]
                     changed = True
+
+
+def _links_outside(winners: dict[str, FileEntry], failed: dict[str, FileEntry]) -> bool:
+    """Whether a guide links to a guide id that is not among those read."""
+    for entry in (*winners.values(), *failed.values()):
+        for target, _pos in entry.links.external if entry.links is not None else ():
+            guide_id = target[len(GUIDE_LINK_PREFIX) :].partition("#")[0]
+            if guide_id and guide_id not in winners and guide_id not in failed:
+                return True
+    return False
 
 
 def _check_failed_links(

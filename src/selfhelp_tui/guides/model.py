@@ -84,8 +84,14 @@ FACTS = MapOf(
     key_noun=N_("fact name"),
     item_noun=N_("fact"),
 )
-#: Facts every walk knows without being told (the values a `when` may test).
-BUILTIN_FACTS = ("os",)
+#: Facts every walk knows without being told, with the values each can take (see
+#: machine.py): a `when` testing another value can never match.
+BUILTIN_FACTS: dict[str, tuple[str, ...]] = {
+    "os": ("linux", "macos", "windows"),
+    "pkg": ("apt", "dnf", "zypper", "pacman", "apk", "brew"),
+    "init": ("systemd", "other"),
+    "distro": (),  # the os-release ID as it is (ubuntu, debian, fedora, ...): any value
+}
 
 
 def facts_of(checked: dict[str, tuple[Pos, Any]] | None) -> dict[str, str]:

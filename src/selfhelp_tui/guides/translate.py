@@ -25,18 +25,21 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..i18n import _, ngettext
-from ..i18n.languages import LANGUAGES, PSEUDO, language_name
+from ..i18n.headers import complete as complete_headers
+from ..i18n.headers import now as header_now
+from ..i18n.headers import plural_forms as plural_forms
+from ..i18n.languages import PSEUDO, language_name
 from ..i18n.po import PoEntry, PoError, PoFile, format_po, parse_po
 from ..i18n.pseudo import pseudo
 from ..record import record, replace
+from ..sanitize import strip
 from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
-from .index import PO_SUFFIX, translation_path
+from .index import PO_SUFFIX, split_translation_name, translation_path
 from .loader import display_path
 from .model import TUTORIAL_END, Guide, Localization, Node
 from .text import code_spans
 
 HASH_NOTE = "source-hash"
-_LANG_PART = re.compile(r"^[a-z]{2,3}([_-][A-Za-z0-9]+)?$")
 
 #: The states of a translated string.
 CURRENT, STALE, UNTRANSLATED = "current", "stale", "untranslated"
@@ -86,47 +89,37 @@ def source_strings(guide: Guide) -> list[SourceString]:
 # --- files ------------------------------------------------------------------
 
 
-def split_translation_name(path: Path) -> tuple[str, str] | None:
-    """`disk-full.nb.po` -> ("disk-full", "nb"); None if the name is not GUIDE.LANG.po."""
-    if path.suffix != PO_SUFFIX:
-        return None
-    stem, dot, lang = path.name[: -len(PO_SUFFIX)].rpartition(".")
-    if not dot or not stem or not _LANG_PART.match(lang):
-        return None
-    return stem, lang
-
-
 def translation_files(guide_path: Path) -> dict[str, Path]:
     """The translations beside a guide file, by language."""
-    out: dict[str, Path] = {}
-    for name in _po_files(guide_path.parent):
-        if not name.startswith(guide_path.stem + "."):
-            continue
-        path = guide_path.parent / name
-        split = split_translation_name(path)
-        if split and split[0] == guide_path.stem:
-            out[split[1]] = path
-    return out
+    found = _po_files(guide_path.parent).get(guide_path.stem, {})
+    return {lang: guide_path.parent / name for lang, name in found.items()}
 
 
-_PO_LISTINGS: dict[Path, tuple[int, list[str]]] = {}
+#: Folder -> (its mtime, guide file stem -> language -> translation file name).
+_PO_LISTINGS: dict[Path, tuple[int, dict[str, dict[str, str]]]] = {}
 
 
-def _po_files(folder: Path) -> list[str]:
-    """The .po files of a folder, sorted; listed once per change of the folder (a
-    library of thousands of guides in one folder would otherwise be listed once per
-    guide)."""
+def _po_files(folder: Path) -> dict[str, dict[str, str]]:
+    """The translation files of a folder, by guide and language; listed once per
+    change of the folder. Every card reads its guide's translations (search), so a
+    library of thousands of guides in one folder must not walk the whole listing
+    once per guide."""
     try:
         stamp = folder.stat().st_mtime_ns
     except OSError:
-        return []
+        return {}
     cached = _PO_LISTINGS.get(folder)
     if cached is None or cached[0] != stamp:
         try:
             names = sorted(n for n in os.listdir(folder) if n.endswith(PO_SUFFIX))
         except OSError:
             names = []
-        cached = _PO_LISTINGS[folder] = (stamp, names)
+        by_guide: dict[str, dict[str, str]] = {}
+        for name in names:
+            split = split_translation_name(name)
+            if split is not None:
+                by_guide.setdefault(split[0], {})[split[1]] = name
+        cached = _PO_LISTINGS[folder] = (stamp, by_guide)
     return cached[1]
 
 
@@ -160,7 +153,9 @@ def current_texts(guide: Guide, po: PoFile) -> dict[str, str]:
     for s in source_strings(guide):
         entry = by_context.get(s.context)
         if entry is not None and state(entry, s.text) == CURRENT:
-            out[s.context] = entry.msgstr
+            # A translation is as untrusted as the guide: the same clean-up as the
+            # loader's (validate warns about it: `control-characters`).
+            out[s.context] = strip(entry.msgstr)[0]
     return out
 
 
@@ -249,9 +244,28 @@ class ExtractReport:
     created: bool = False
 
 
-def plural_forms(lang: str) -> str:
-    known = LANGUAGES.get(lang)
-    return known.plural_forms if known else "nplurals=2; plural=(n != 1);"
+_SOFT_BREAK = re.compile(r"[ \t]*\n(?![ \t]*(?:\n|[-*+][ \t]|\d{1,9}[.)][ \t]|#|>|```|~~~))[ \t]*")
+_FENCED = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
+
+
+def same_when_reflowed(old: str, new: str) -> bool:
+    """Whether two source texts differ only in where their paragraphs' lines break
+    (Markdown shows a soft line break as a space): a writer who rewraps a paragraph
+    has not changed what the translation says. Code blocks, list items, headings
+    and paragraph breaks must be exactly as they were."""
+    if old == new:
+        return True
+
+    def flow(text: str) -> list[str]:
+        parts, last = [], 0
+        for m in _FENCED.finditer(text):
+            parts.append(_SOFT_BREAK.sub(" ", text[last : m.start()]))
+            parts.append(m.group(0))
+            last = m.end()
+        parts.append(_SOFT_BREAK.sub(" ", text[last:]))
+        return [re.sub(r"[ \t]+", " ", p).strip() if i % 2 == 0 else p for i, p in enumerate(parts)]
+
+    return flow(old) == flow(new)
 
 
 def update_translation(guide: Guide, po: PoFile | None, lang: str) -> tuple[PoFile, ExtractReport]:
@@ -263,6 +277,7 @@ def update_translation(guide: Guide, po: PoFile | None, lang: str) -> tuple[PoFi
     assert guide.path is not None
     report = ExtractReport(translation_path(guide.path, lang), created=po is None)
     old = po or PoFile()
+    before = [(e.msgctxt, e.msgid) for e in old.live()]  # the entries change in place
     pool = [e for e in old.entries if not e.obsolete] + [e for e in old.entries if e.obsolete]
     strings = source_strings(guide)
     chosen: dict[str, PoEntry] = {}
@@ -292,6 +307,8 @@ def update_translation(guide: Guide, po: PoFile | None, lang: str) -> tuple[PoFi
             report.new += 1
         else:
             was = state(entry, s.text)
+            if was == STALE and not entry.fuzzy and same_when_reflowed(entry.msgid, s.text):
+                was = CURRENT  # only the lines were broken differently: still true
             if was == STALE and not entry.fuzzy:
                 entry.previous_msgid = entry.msgid
                 entry.previous_msgctxt = entry.msgctxt if entry.msgctxt != s.context else None
@@ -317,19 +334,15 @@ def update_translation(guide: Guide, po: PoFile | None, lang: str) -> tuple[PoFi
             "msgctxt names the node and field; the source-hash note says which source",
             "text a translation was made from. Keep both as they are; see docs/i18n.md.",
         ]
-    headers = {
-        "Project-Id-Version": guide.id,
-        "Language": lang,
-        "MIME-Version": "1.0",
-        "Content-Type": "text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": plural_forms(lang),
-        "X-Source-Language": guide.lang,
-    }
-    for key, value in headers.items():
-        out.headers.setdefault(key, value)
-    out.headers.update(
-        {"Project-Id-Version": guide.id, "Language": lang, "X-Source-Language": guide.lang}
+    # Extracted again only when the strings to translate changed (so a second run
+    # leaves the file as it is).
+    same = po is not None and before == [(e.msgctxt, e.msgid) for e in entries]
+    created = old.headers.get("POT-Creation-Date", "") if same else ""
+    out.headers = complete_headers(
+        {**old.headers, "X-Source-Language": guide.lang},
+        project=guide.id,
+        lang=lang,
+        created=created.strip() or header_now(),
     )
     return out, report
 
@@ -390,6 +403,15 @@ def check_translation(guide: Guide, path: Path, lang: str) -> list[Diagnostic]:
         found[ctx] = entry
         st = state(entry, source.text)
         subject = _subject(source)
+        if strip(entry.msgstr)[1]:
+            rep.warning(
+                where,
+                "control-characters",
+                _(
+                    "the {lang} translation of {subject} contains control characters or "
+                    "escape sequences; they are removed when it is shown"
+                ).format(lang=lang, subject=subject),
+            )
         if st == STALE:
             if entry.fuzzy:
                 message = _(

@@ -396,8 +396,18 @@ def parse(data: bytes, rep: Reporter) -> YValue | None:
     except yaml.MarkedYAMLError as exc:
         rep.items.append(_syntax_error(exc, text, rep.file))
         return None
+    except yaml.reader.ReaderError as exc:
+        # A raw control character (ESC, ...) where YAML allows none: say where.
+        before = text[: max(0, exc.position)]
+        pos = Pos(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or "?")
+        problem = f"unacceptable character #x{char:04x}: {exc.reason}"
+        rep.error(pos, "yaml-syntax", _("YAML syntax error: {problem}").format(problem=problem))
+        return None
     except yaml.YAMLError as exc:
-        rep.error(Pos(1, 1), "yaml-syntax", _("YAML syntax error: {problem}").format(problem=exc))
+        problem = " ".join(str(exc).split())  # one line, as every diagnostic
+        message = _("YAML syntax error: {problem}").format(problem=problem)
+        rep.error(Pos(1, 1), "yaml-syntax", message)
         return None
     except RecursionError:
         rep.error(Pos(1, 1), "too-deep", _too_deep())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import difflib
 import sys
 from collections.abc import Iterable
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from ..record import field, record
 from .catalog import TEMPLATE, catalog_path
+from .headers import complete as complete_headers
+from .headers import now
 from .languages import LANGUAGES, SOURCE
 from .po import PoEntry, PoFile, format_po, iter_placeholders, parse_po
 
@@ -103,18 +106,17 @@ def flags_for(msgid: str) -> list[str]:
     return []
 
 
-def template(messages: Iterable[Message]) -> PoFile:
+PROJECT = "selfhelp-tui"
+
+
+def template(messages: Iterable[Message], created: str | None = None) -> PoFile:
     po = PoFile(
         header_comments=[
             "Interface strings of selfhelp-tui.",
             "Made by `python -m selfhelp_tui.i18n.extract`: do not edit; translate <lang>.po.",
         ],
-        headers={
-            "Project-Id-Version": "selfhelp-tui",
-            "MIME-Version": "1.0",
-            "Content-Type": "text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding": "8bit",
-        },
+        headers=complete_headers({}, project=PROJECT, lang=None, created=created or now()),
+        header_flags=["fuzzy"],  # a template's header, as xgettext marks it
     )
     for m in messages:
         entry = PoEntry(m.msgid, msgid_plural=m.plural, references=list(m.references))
@@ -168,10 +170,9 @@ def merge(pot: PoFile, old: PoFile | None, lang: str) -> PoFile:
     for e in obsolete:
         e.obsolete, e.references = True, []
         e.set_fuzzy(False)
-    headers = dict(old.headers) or dict(pot.headers)
-    headers.update({"Language": lang, "Plural-Forms": LANGUAGES[lang].plural_forms})
-    for key, value in pot.headers.items():
-        headers.setdefault(key, value)
+    headers = complete_headers(
+        old.headers, project=PROJECT, lang=lang, created=pot.headers["POT-Creation-Date"]
+    )
     comments = old.header_comments or [
         f"{LANGUAGES[lang].name} ({lang}) translation of the selfhelp-tui interface.",
         "Refresh with `python -m selfhelp_tui.i18n.extract`; see docs/i18n.md.",
@@ -220,11 +221,24 @@ def catalog_issues(po: PoFile, messages: Iterable[Message], lang: str) -> list[C
     return out
 
 
+def _creation_date(messages: list[Message]) -> str | None:
+    """The template's date as it is when its strings have not changed (so a run
+    that changes nothing writes nothing); None for a new date."""
+    if not TEMPLATE.exists():
+        return None
+    with contextlib.suppress(OSError, ValueError):
+        old = parse_po(TEMPLATE.read_text(encoding="utf-8"))
+        date = old.headers.get("POT-Creation-Date", "").strip()
+        if date and format_po(template(messages, date)) == format_po(old):
+            return date
+    return None
+
+
 def refresh(check: bool = False) -> int:
     messages, problems = find_messages()
     for p in problems:
         print(f"warning: {p.format()}", file=sys.stderr)
-    pot = template(messages)
+    pot = template(messages, _creation_date(messages))
     changed: list[Path] = []
     outputs = {TEMPLATE: format_po(pot)}
     issues: list[CatalogIssue] = []

@@ -13,7 +13,8 @@ Promises `run_probe` keeps, whatever the guide says:
   probes run on a watchdog thread, `run` kills the command and its process group;
 - `run` never goes through a shell: the argv is executed as written, which is also
   exactly what `describe_probe` shows the reader before asking for consent;
-- command output is capped (`OUTPUT_CAP`) and redacted (`redact.py`) before it
+- command output is cleaned of escape sequences and control characters
+  (`sanitize.strip`), redacted (`redact.py`) and capped (`OUTPUT_CAP`) before it
   leaves this module.
 
 No frontend code here: the caller decides when to ask for consent and how to show
@@ -27,91 +28,39 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from ..i18n import _
 from ..machine import current_os
-from ..record import record, replace
+from ..record import replace
+from ..sanitize import strip
+from . import network, system
+from .base import (
+    DNS_GRACE,
+    DNS_TIMEOUT,
+    MAX_TIMEOUT,
+    OS_NAMES,
+    OUTPUT_CAP,
+    READ_WINDOW,
+    RUN_TIMEOUT,
+    TCP_TIMEOUT,
+    Param,
+    Probe,
+    ProbeResult,
+)
+from .base import (
+    QUICK_TIMEOUT as QUICK_TIMEOUT,
+)
+from .base import (
+    STATUSES as STATUSES,
+)
+from .base import seconds as _seconds
 from .redact import redact
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import subprocess
     from typing import IO, Any
-
-#: Longest captured output kept in a result, in characters (head and tail are kept).
-OUTPUT_CAP = 8000
-#: How much output `run` reads back, in bytes, at each end: the `matches` regex sees
-#: this much, and a command printing gigabytes cannot fill memory.
-READ_WINDOW = 100_000
-#: No probe waits longer than this, whatever the guide or the caller asks.
-MAX_TIMEOUT = 60.0
-#: Default timeout of the probes that only look at this machine.
-QUICK_TIMEOUT = 1.0
-#: Default timeouts of the probes that wait on something else.
-TCP_TIMEOUT = 2.0
-RUN_TIMEOUT = 10.0
-#: Extra time the watchdog gives `tcp_connect` for the name lookup, which the
-#: connect timeout does not bound.
-DNS_GRACE = 1.0
-
-STATUSES = ("pass", "fail", "unavailable", "timeout", "error")
-OS_NAMES = ("linux", "macos", "windows")
-
-
-@record(frozen=True)
-class ProbeResult:
-    #: "pass" | "fail" | "unavailable" | "timeout" | "error"
-    status: str
-    #: One line for people, e.g. "12.3 GB free on / (at least 1 GB needed)".
-    summary: str
-    #: Captured command output (`run` only), capped at OUTPUT_CAP chars, redacted.
-    output: str = ""
-    #: The argv for `run`, else ().
-    command: tuple[str, ...] = ()
-    duration_s: float = 0.0
-
-    @property
-    def decided(self) -> bool:
-        """Whether the probe answered the question (a guide branches on pass/fail;
-        anything else falls back to asking the reader)."""
-        return self.status in ("pass", "fail")
-
-
-@record(frozen=True)
-class Param:
-    """One parameter of a probe: its kind decides the check in `param_errors`.
-
-    Kinds: `str` (non-empty), `text` (any string), `int`, `port`, `number` (a
-    timeout), `size`, `regex`, `argv` (a non-empty list of strings), `choice` (one of
-    `choices`)."""
-
-    kind: str
-    required: bool = True
-    choices: tuple[str, ...] = ()
-
-
-if TYPE_CHECKING:
-    #: check(params, timeout) -> result (duration is filled in by run_probe).
-    CheckFn = Callable[[Mapping[str, Any], float], ProbeResult]
-    DescribeFn = Callable[[Mapping[str, Any]], str]
-
-
-@record(frozen=True)
-class Probe:
-    """One kind of check. Everything the validator, the consent prompt and the runner
-    need is here, so adding a probe is adding one entry to `PROBES`."""
-
-    name: str
-    params: Mapping[str, Param]
-    check: CheckFn
-    describe: DescribeFn
-    default_timeout: float = QUICK_TIMEOUT
-    #: Whether the reader must see the exact command and agree before it runs.
-    needs_consent: bool = False
-    #: None: the probe enforces its own deadline (no watchdog thread). Otherwise the
-    #: watchdog gives up after the timeout plus this many seconds.
-    watchdog_grace: float | None = 0.0
 
 
 # --- sizes --------------------------------------------------------------------
@@ -161,16 +110,19 @@ def parse_size(text: str | int) -> int:
     return int(float(number) * factor)
 
 
-def format_size(n: int) -> str:
-    """Bytes for people, in the units `parse_size` reads: `12.3 GB`, `1 GB`, `512 B`."""
+def format_size(n: int, lang: str | None = None) -> str:
+    """Bytes for people, in the units `parse_size` reads and the number format of the
+    reader's language: `12.3 GB` (en), `82,5 GB` (nb, es, ...), `1 GB`, `512 B`."""
+    from ..i18n.fmt import number
+
     if n < 1000:
-        return f"{n} B"
+        return f"{number(n, 0, lang)} B"
     units = ("KB", "MB", "GB", "TB", "PB")
     value, index = n / 1000, 0
     while value >= 999.95 and index < len(units) - 1:  # 999.96 KB would print as 1000.0
         value, index = value / 1000, index + 1
-    text = f"{value:.1f}".removesuffix(".0")
-    return f"{text} {units[index]}"
+    decimals = 0 if f"{value:.1f}".endswith(".0") else 1
+    return f"{number(value, decimals, lang)} {units[index]}"
 
 
 # --- parameters ---------------------------------------------------------------
@@ -213,6 +165,14 @@ def _param_error(name: str, key: str, spec: Param, value: Any) -> str | None:
             return _(
                 "probe '{probe}': '{param}' must be a number of seconds above 0 and at most {limit}"
             ).format(**where, limit=f"{MAX_TIMEOUT:g}")
+    elif kind == "positive":
+        if not _is_number(value) or float(value) <= 0:
+            return _("probe '{probe}': '{param}' must be a number above 0").format(**where)
+    elif kind == "percent":
+        if not _is_number(value) or not 0 <= float(value) <= 100:
+            return _("probe '{probe}': '{param}' must be a percentage from 0 to 100").format(
+                **where
+            )
     elif kind == "size":
         try:
             parse_size(value)
@@ -323,10 +283,6 @@ def _effective_timeout(probe: Probe, params: Mapping[str, Any], timeout: float |
     return min(float(value), MAX_TIMEOUT)
 
 
-def _seconds(value: float) -> str:
-    return f"{value:g}"
-
-
 def _with_watchdog(
     probe: Probe, params: Mapping[str, Any], timeout: float, deadline: float
 ) -> ProbeResult:
@@ -393,7 +349,8 @@ def run_probe(
         # Redact before capping: a cut must not split a secret out of a pattern's reach.
         output = cap_output(redact(result.output, extra_secret_patterns))
         result = replace(result, output=output)
-    return replace(result, duration_s=time.monotonic() - started)
+    summary = strip(result.summary)[0]  # it may quote an error from the system
+    return replace(result, summary=summary, duration_s=time.monotonic() - started)
 
 
 # --- the probes ---------------------------------------------------------------
@@ -580,7 +537,10 @@ class _Drain:
                 self.stream.close()
         data = bytes(self.head) + (b"\n" if self.cut else b"") + bytes(self.tail)
         encoding = locale.getpreferredencoding(False) or "utf-8"
-        return data.decode(encoding, errors="replace").replace("\r\n", "\n")
+        # A command's colours and escapes go where the output is read: they would
+        # drive the terminal it is shown on, and could split a word from the
+        # `matches` pattern or a secret from its redaction pattern.
+        return strip(data.decode(encoding, errors="replace"))[0]
 
 
 def cap_output(text: str, cap: int = OUTPUT_CAP) -> str:
@@ -710,6 +670,82 @@ PROBES: dict[str, Probe] = {
             _describe_env_var,
         ),
         Probe("os", {"is": Param("choice", choices=OS_NAMES)}, _check_os, _describe_os),
+        Probe(
+            "net_interface",
+            {
+                "interface": Param("str", False),
+                "kind": Param("choice", False, network.KINDS),
+            },
+            network.check_net_interface,
+            network.describe_net_interface,
+        ),
+        Probe(
+            "link_up",
+            {
+                "interface": Param("str", False),
+                "kind": Param("choice", False, network.KINDS),
+            },
+            network.check_link_up,
+            network.describe_link_up,
+        ),
+        Probe(
+            "ip_address",
+            {
+                "interface": Param("str", False),
+                "family": Param("choice", False, network.FAMILIES),
+            },
+            network.check_ip_address,
+            network.describe_ip_address,
+        ),
+        Probe(
+            "default_route",
+            {"family": Param("choice", False, ("ipv4", "ipv6"))},
+            network.check_default_route,
+            network.describe_default_route,
+        ),
+        Probe(
+            "dns_resolves",
+            {"host": Param("str"), "timeout": Param("number", False)},
+            network.check_dns_resolves,
+            network.describe_dns_resolves,
+            default_timeout=DNS_TIMEOUT,
+        ),
+        Probe(
+            "process_running",
+            {"name": Param("str")},
+            system.check_process_running,
+            system.describe_process_running,
+        ),
+        Probe(
+            "memory_available",
+            {"minimum": Param("size")},
+            system.check_memory_available,
+            system.describe_memory_available,
+        ),
+        Probe(
+            "cpu_load",
+            {"per_core": Param("positive", False)},
+            system.check_cpu_load,
+            system.describe_cpu_load,
+        ),
+        Probe(
+            "free_inodes",
+            {"path": Param("str"), "minimum_percent": Param("percent")},
+            system.check_free_inodes,
+            system.describe_free_inodes,
+        ),
+        Probe(
+            "file_contains",
+            {"path": Param("str"), "matches": Param("regex")},
+            system.check_file_contains,
+            system.describe_file_contains,
+        ),
+        Probe(
+            "clock_synchronized",
+            {},
+            system.check_clock_synchronized,
+            system.describe_clock_synchronized,
+        ),
         Probe(
             "run",
             {

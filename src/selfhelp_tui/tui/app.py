@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
 #: Keys every screen shares (the help overlay lists them with the screen's own).
 HELP_BINDINGS: list[BindingType] = [
-    Binding("f1", "help", N_("Help"), show=False, priority=True),
     Binding("question_mark", "help", N_("Help"), key_display="?"),
+    # Shown where `?` is not (it is typed into the home screen's search box).
+    Binding("f1", "help", N_("Help"), key_display="F1", priority=True),
 ]
 
 
@@ -43,6 +44,9 @@ class SelfhelpApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "selfhelp"
+    #: A short terminal (40x12, a split pane) gives the screens' frames back to the
+    #: text (`-short` in app.tcss): the step, its check and the keys stay on screen.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
         # Textual's own palette binding, restated so its footer label is translated.
@@ -106,8 +110,6 @@ class SelfhelpApp(App[int]):
         self.screen_change_signal.subscribe(self, localize_bindings, immediate=True)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
-        if self.notice:
-            self.notify(self.notice, timeout=12)
         offer = self.resume_offer
         if offer is not None and offer.saved is not None:
             if offer.now:
@@ -118,6 +120,18 @@ class SelfhelpApp(App[int]):
             self.notify(_("There is no walk to resume."))
         elif self.start_guide and self.start_guide in self.library.infos:
             self.open_guide(self.start_guide)
+        if self.notice:
+            # A line in the layout of the first screen, not a toast over the choices.
+            self.call_after_refresh(self._place_notice, self.notice)
+
+    def _place_notice(self, notice: str) -> None:
+        from .screens.home import HomeScreen
+        from .screens.walk import WalkScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, (WalkScreen, HomeScreen)):
+                screen.show_notice(notice)
+                return
 
     def _remember_theme(self, theme: object) -> None:
         self.prefs.save_theme(self.theme)
@@ -191,6 +205,35 @@ class SelfhelpApp(App[int]):
                 self.open_guide(guide_id)
 
         self.push_screen(ConfirmScreen(problem.message, kind="resume"), answered)
+
+    # --- quitting ----------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Ctrl+Q and the palette's Quit: as `q` in a walk (see quit_walk)."""
+        self.quit_walk()
+
+    def quit_walk(self) -> None:
+        """Quit, by one rule for every way to quit: at once when nothing would be
+        lost, else after a yes (asked once: quitting again while asked quits). The
+        walk open, if any, is recorded as left before the end."""
+        from .screens.confirm import ConfirmScreen
+        from .screens.walk import WalkScreen
+
+        walk = next((s for s in reversed(self.screen_stack) if isinstance(s, WalkScreen)), None)
+        session = walk.session if walk is not None else None
+        asked = isinstance(self.screen, ConfirmScreen) and self.screen.has_class("quit")
+        if session is None or not session.is_open or asked or not session.has_progress():
+            if session is not None:
+                session.end("abandoned")
+            self.exit()
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                session.end("abandoned")
+                self.exit()
+
+        question = _("Leave this guide before the end and quit?")
+        self.push_screen(ConfirmScreen(question, kind="quit"), done)
 
     # --- help and palette -----------------------------------------------------
     def action_help(self) -> None:

@@ -18,17 +18,21 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content, Span
 from textual.css.styles import RulesMap
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...guides.index import GuideInfo
 from ...guides.library import Library
-from ...guides.search import SearchIndex, match_spans
+from ...guides.search import SearchIndex, TagGroup, find_tags, match_spans, tag_groups
 from ...i18n import N_, _, ngettext
+from ...sanitize import one_line
 from ...texts import kind_title, title_language_note
+from ..widgets.guide_detail import GuideDetail
+from ..widgets.walk_footer import WalkFooter
 
 
 class ListLines(Content):
@@ -90,6 +94,10 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+t", "tags", N_("Tags")),
         Binding("escape", "clear", N_("Clear search")),
     ]
+    #: The footer's keys where not all fit, most needed first (widgets/walk_footer.py).
+    FOOTER_PRIORITY: ClassVar[tuple[str, ...]] = ("tags", "clear")
+    #: The detail pane is shown beside the list from this width (`-wide` in app.tcss).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, library: Library, recent: Sequence[str] = ()) -> None:
         super().__init__()
@@ -98,6 +106,7 @@ class HomeScreen(Screen[None]):
         self.recent = [library.infos[g] for g in recent if g in library.infos]
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
+        self._tag_groups: list[TagGroup] | None = None
         self._all_options: list[Option] | None = None
         #: How many entries of the full list are shown while it is still being filled.
         self._filling: int | None = None
@@ -115,13 +124,16 @@ class HomeScreen(Screen[None]):
                 gc.freeze()
             return self._index
 
+    @property
+    def tag_groups(self) -> list[TagGroup]:
+        """The library's tags, a translated tag one with its source (guides/search.py)."""
+        if self._tag_groups is None:
+            self._tag_groups = tag_groups(self.guides)
+        return self._tag_groups
+
     def tags(self) -> list[tuple[str, int]]:
         """Every tag with the number of guides that carry it, most used first."""
-        counts: dict[str, int] = {}
-        for guide in self.guides:
-            for tag in dict.fromkeys(guide.tags):
-                counts[tag] = counts.get(tag, 0) + 1
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+        return [(group.name, len(group.guides)) for group in self.tag_groups]
 
     def _list_options(self) -> Iterator[Option]:
         """The list with nothing typed: recently used first, then every guide."""
@@ -150,13 +162,15 @@ class HomeScreen(Screen[None]):
                 self.query_one("#guide-list", OptionList).add_options(rest)
 
     def tag_options(self, tag: str) -> list[Option]:
-        want = tag.casefold()
-        found = [g for g in self.guides if want in (t.casefold() for t in g.tags)]
-        if not found:
+        """The guides of the tags `#tag` names: by any spelling, or its beginning."""
+        groups = find_tags(self.tag_groups, tag)
+        if not groups:
             message = _("No guide is tagged '{tag}'. Escape shows all guides.").format(tag=tag)
             return [Option(Text(message), disabled=True)]
+        found = list({g.id: g for group in groups for g in group.guides}.values())
+        names = ", ".join(group.name for group in groups)
         return [
-            _heading(_("Tagged '{tag}'").format(tag=tag)),
+            _heading(_("Tagged '{tag}'").format(tag=names)),
             *(Option(guide_prompt(g), id=g.id) for g in found),
         ]
 
@@ -170,7 +184,9 @@ class HomeScreen(Screen[None]):
             )
             first = list(islice(self._list_options(), FIRST_PAINT))
             self._filling = len(first)
-            yield OptionList(*first, id="guide-list")
+            with Horizontal(id="home-body"):
+                yield OptionList(*first, id="guide-list")
+                yield GuideDetail(id="guide-detail")
         else:
             yield Static(
                 Text(
@@ -183,7 +199,7 @@ class HomeScreen(Screen[None]):
             )
         if self.library.failures:
             yield Static(self._failures_text(), id="failures")
-        yield Footer()
+        yield WalkFooter()
 
     def _failures_text(self) -> Text:
         failures = self.library.failures
@@ -197,7 +213,7 @@ class HomeScreen(Screen[None]):
         )
         for result in failures:
             first = result.errors[0] if result.errors else None
-            text.append("\n  " + (first.format() if first else str(result.path)))
+            text.append("\n  " + (first.format() if first else one_line(result.file)))
             if len(result.errors) > 1:
                 more = len(result.errors) - 1
                 text.append(
@@ -215,6 +231,13 @@ class HomeScreen(Screen[None]):
             self.set_timer(INDEX_DELAY, self._prepare_index)
             self.set_timer(FILL_DELAY, self._fill_list)
 
+    def show_notice(self, notice: str) -> None:
+        """The first-run notice, as lines of the layout under the list: it covers
+        nothing, scrolls where it would take the list's room (app.tcss), and goes
+        once a guide is opened."""
+        box = VerticalScroll(Static(Content(notice)), id="first-run")
+        self.mount(box, before=self.query_one(WalkFooter))
+
     def _prepare_index(self) -> None:
         if self._index is None:
             self.run_worker(lambda: self.index, thread=True, exit_on_error=False)
@@ -225,6 +248,8 @@ class HomeScreen(Screen[None]):
             (i for i in range(options.option_count) if not options.get_option_at_index(i).disabled),
             None,
         )
+        if options.highlighted is None:  # nothing matches: no guide to describe
+            self.query_one("#guide-detail", GuideDetail).show(None)
 
     def on_key(self, event: events.Key) -> None:
         """Typing anywhere on the home screen types into the search box, even when
@@ -268,6 +293,8 @@ class HomeScreen(Screen[None]):
                 self._open(option.id)
 
     def _open(self, option_id: str) -> None:
+        for notice in self.query("#first-run"):
+            notice.remove()
         self.app.open_guide(option_id.removeprefix(RECENT_PREFIX))  # type: ignore[attr-defined]
 
     def action_tags(self) -> None:
@@ -303,6 +330,9 @@ class HomeScreen(Screen[None]):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if self._filling is not None and event.option_index >= self._filling - FILL_MARGIN:
             self._fill_list()
+        option_id = event.option.id
+        guide = self.library.infos.get(option_id.removeprefix(RECENT_PREFIX)) if option_id else None
+        self.query_one("#guide-detail", GuideDetail).show(guide)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

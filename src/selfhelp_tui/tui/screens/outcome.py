@@ -9,12 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine import Session
+from ...guides.text import copyable
 from ...i18n import N_, _
 from ...texts import fallback_notice, outcome_title
+from ..widgets.node_text import NodeText
+from ..widgets.walk_footer import WalkFooter
 
 
 class OutcomeScreen(Screen[None]):
@@ -23,6 +26,7 @@ class OutcomeScreen(Screen[None]):
         Binding("backspace", "back", N_("Back"), show=False),
         Binding("q", "app.quit", N_("Quit")),
         Binding("s", "save_report", N_("Save report")),
+        Binding("c", "copy_code", N_("Copy command")),
         Binding("y", "helped(True)", N_("Helped")),
         Binding("n", "helped(False)", N_("No")),
         *(
@@ -30,6 +34,16 @@ class OutcomeScreen(Screen[None]):
             for n in range(1, 6)
         ),
     ]
+
+    #: The footer's keys where not all fit, most needed first (widgets/walk_footer.py).
+    FOOTER_PRIORITY: ClassVar[tuple[str, ...]] = (
+        "app.quit",
+        "helped",
+        "rate",
+        "home",
+        "copy_code",
+        "save_report",
+    )
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -44,7 +58,8 @@ class OutcomeScreen(Screen[None]):
         if notice:
             yield Static(Text(notice, style="italic"), id="where")
         with VerticalScroll(id="node-body"):
-            yield Markdown(self.walk.node.text, id="node-text")
+            # Drawn as the walk draws a node: a long command goes on after a mark.
+            yield NodeText(self.walk.node.text, id="node-text")
         yield Static(self._feedback_text(), id="feedback-question")
         yield OptionList(
             Option(Text(_("Start another guide")), id="home"),
@@ -52,7 +67,7 @@ class OutcomeScreen(Screen[None]):
             id="outcome-actions",
             markup=False,
         )
-        yield Footer()
+        yield WalkFooter()
 
     def on_mount(self) -> None:
         self.query_one("#outcome-actions", OptionList).focus()
@@ -78,7 +93,14 @@ class OutcomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_report":  # only where the app can save reports
             return getattr(self.app, "save_report", None) is not None
+        if action == "copy_code":  # an escalation's command to send, for one
+            return bool(copyable(self.walk.node.text))
         return True
+
+    def action_copy_code(self) -> None:
+        from .copy import copy_code
+
+        copy_code(self, self.walk.node.text)
 
     def action_save_report(self) -> None:
         from .walk import save_report

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Markdown, OptionList, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
 from ...engine import Session, Walk, WalkError
 from ...engine.testing import follow_path
@@ -25,6 +25,7 @@ from ...guides.diagnostics import Diagnostic
 from ...guides.loader import load_guide
 from ...guides.model import Guide
 from ...i18n import N_, _
+from ...sanitize import one_line
 from ...texts import outcome_title
 from .walk import WalkScreen
 
@@ -94,20 +95,14 @@ class PreviewScreen(WalkScreen):
         return (st.st_mtime_ns, st.st_size)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(_("Preview: {file}").format(file=str(self.path))), id="title-bar")
+        title = _("Preview: {file}").format(file=one_line(str(self.path)))
+        yield Static(Text(title), id="title-bar")
         with Horizontal(id="preview-body"):
             with Vertical(id="preview-walk"):
                 yield Static(id="where")
                 with Horizontal(id="walk-progress"):
                     yield ProgressBar(show_eta=False, id="progress")
-                yield Static(id="breadcrumbs")
-                with VerticalScroll(id="node-body"):
-                    yield Static(id="caution")
-                    yield Static(id="node-title")
-                    yield Markdown(id="node-text")
-                    yield Static(id="check-panel")
-                    yield Static(id="check-output")
-                yield OptionList(id="choices", markup=False)
+                yield from self.compose_node()
             with VerticalScroll(id="preview-side"):
                 yield Static(id="preview-panel")
         yield Footer()
@@ -191,8 +186,9 @@ class PreviewScreen(WalkScreen):
             self.refresh_node()
 
     def action_restart(self) -> None:
+        """At once: a preview walk is the writer's scratch, never recorded."""
         if self.session is not None:
-            super().action_restart()
+            self._restart()
 
     def action_quit_guide(self) -> None:
         self.app.exit()

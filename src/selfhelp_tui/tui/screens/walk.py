@@ -9,7 +9,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.scalar import Unit
 from textual.screen import Screen
@@ -19,11 +19,11 @@ from textual.worker import Worker, WorkerState
 
 from ...engine import NEXT_WORD, Session, Walk, WalkError, checking
 from ...guides.model import CheckNode
-from ...guides.text import first_code, markdown_to_plain
+from ...guides.text import copyable
 from ...i18n import N_, _
 from ...probes import ProbeResult
 from ...texts import fallback_notice
-from ..widgets.node_text import NodeText
+from ..widgets.node_text import NodeText, first_line
 from ..widgets.walk_footer import WalkFooter
 
 #: Longest label of one breadcrumb, in characters.
@@ -47,28 +47,35 @@ def save_report(screen: Screen[None], session: Session) -> None:
 
 
 @lru_cache(maxsize=4096)
-def crumb_label(title: str | None, text: str) -> str:
-    """A node as one short breadcrumb: its title, else the start of its text."""
-    label = title or next((ln for ln in markdown_to_plain(text).splitlines() if ln.strip()), "")
-    label = " ".join(label.split())
-    return label if len(label) <= CRUMB_WIDTH else label[: CRUMB_WIDTH - 1] + "…"
+def crumb_label(title: str | None, text: str) -> Content:
+    """A node as one short breadcrumb: its title, else the start of its text, drawn
+    as the node's text is (inline code styled, no backticks)."""
+    label = Content(" ".join(title.split())) if title else first_line(text)
+    return label.truncate(CRUMB_WIDTH, ellipsis=True)
 
 
-def collapse_crumbs(labels: list[str], width: int) -> str:
+def collapse_crumbs(labels: list[Content], width: int) -> Content:
     """The path as breadcrumbs that fit `width`: the first, an ellipsis, and as many
     of the last as fit (the current node always shows)."""
-    full = CRUMB_SEP.join(labels)
-    if len(full) <= width or len(labels) <= 2:
+    sep = Content(CRUMB_SEP)
+    full = sep.join(labels)
+    if full.cell_length <= width or len(labels) <= 2:
         return full
     # The length of `first › … › tail`, kept as labels are added (a deep walk has many).
-    length = len(labels[0]) + 2 * len(CRUMB_SEP) + len("…") + len(labels[-1])
+    length = labels[0].cell_length + 2 * len(CRUMB_SEP) + len("…") + labels[-1].cell_length
     kept = 1
     for label in reversed(labels[1:-1]):
-        length += len(CRUMB_SEP) + len(label)
+        length += len(CRUMB_SEP) + label.cell_length
         if length > width:
             break
         kept += 1
-    return CRUMB_SEP.join([labels[0], "…", *labels[-kept:]])
+    return sep.join([labels[0], Content("…"), *labels[-kept:]])
+
+
+class Crumbs(Static):
+    """The breadcrumbs: their inline code is styled as in the node's text."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"code_inline"}
 
 
 #: The actions `WalkScreen.check_action` offers on some nodes and not on others.
@@ -98,13 +105,22 @@ class WalkScreen(Screen[None]):
         # the rest is in the help overlay (?), the palette, and said where it applies
         # (the check panel names `o`).
         Binding("r", "restart", N_("Restart"), show=False),
-        Binding("c", "copy_code", N_("Copy code")),
+        Binding("c", "copy_code", N_("Copy command")),
         Binding("a", "acknowledge", N_("Acknowledge caution")),
         Binding("o", "toggle_output", N_("Show output"), show=False),
         Binding("s", "save_report", N_("Save report"), show=False),
         Binding("u", "flag", N_("Unclear?")),
         Binding("q", "quit_guide", N_("Quit")),
     ]
+
+    #: The footer's keys where not all fit, most needed first (widgets/walk_footer.py).
+    FOOTER_PRIORITY: ClassVar[tuple[str, ...]] = (
+        "acknowledge",
+        "quit_guide",
+        "back",
+        "copy_code",
+        "flag",
+    )
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -117,6 +133,8 @@ class WalkScreen(Screen[None]):
         #: What the footer's keys were last shown for, and by which (see `show_keys`).
         self._keys_state: tuple[object, ...] = ()
         self._footers: list[WalkFooter] = []
+        #: The visit the first-run notice is shown on (it goes with the next move).
+        self._notice_at: int | None = None
 
     @property
     def walk(self) -> Walk:
@@ -127,23 +145,43 @@ class WalkScreen(Screen[None]):
         yield Static(id="where")
         with Horizontal(id="walk-progress"):
             yield ProgressBar(show_eta=False, id="progress")
-        yield Static(id="breadcrumbs")
+        yield from self.compose_node()
+        yield WalkFooter()
+
+    def compose_node(self) -> ComposeResult:
+        """The breadcrumbs, the node (caution, text, check) and its choices: the
+        walk's and the writer's preview's."""
+        yield Crumbs(id="breadcrumbs")
         with VerticalScroll(id="node-body"):
-            yield Static(id="caution")
+            with Vertical(id="caution"):
+                yield NodeText(id="caution-text")
+                yield Static(id="caution-state")
             yield Static(id="node-title")
             yield NodeText(id="node-text")
-            yield Static(id="check-panel")
+            with Vertical(id="check-panel"):
+                yield Static(id="check-status")
+                yield NodeText(id="check-fallback")
             yield Static(id="check-output")
         yield OptionList(id="choices", markup=False)
-        yield WalkFooter()
 
     def on_mount(self) -> None:
         self.refresh_node()
         self.query_one("#choices", OptionList).focus()
 
+    def show_notice(self, notice: str) -> None:
+        """The first-run notice, under the step's text in its scrolling body: it
+        covers nothing, and goes with the reader's first move."""
+        body = self.query_one("#node-body", VerticalScroll)
+        body.mount(Static(Content(notice), id="first-run"))
+        self._notice_at = len(self.walk.stack)
+
     def refresh_node(self) -> None:
         walk = self.walk
         node = walk.node
+        if self._notice_at is not None and self._notice_at != len(walk.stack):
+            self._notice_at = None
+            for notice in self.query("#first-run"):
+                notice.remove()
         step = walk.step_number()
         where = self.query_one("#where", Static)
         # Content, not Rich Text: Static converts Text on every update (literal either way).
@@ -234,7 +272,7 @@ class WalkScreen(Screen[None]):
         found = self.session.check_result()
         if found is None:
             trusted = self.app.trusted(self.walk.guide)  # type: ignore[attr-defined]
-            plan = checking.plan(self.session, node, trusted)
+            plan = checking.plan(self.session, node, bool(trusted))
             if plan is checking.Plan.ASK:
                 return [
                     (_("Run this command"), self.run_check),
@@ -242,8 +280,11 @@ class WalkScreen(Screen[None]):
                     (_("Do not run it; I will answer myself"), self.decline_check),
                 ]
             if plan is checking.Plan.FALLBACK:
+                reason = getattr(trusted, "reason", None)  # trust.Verdict: why not
                 checking.decline(
-                    self.session, node, _("not offered: the guide's folder is not trusted")
+                    self.session,
+                    node,
+                    reason or _("not offered: the guide's folder is not trusted"),
                 )
             else:
                 self.call_after_refresh(self.run_check)
@@ -259,27 +300,35 @@ class WalkScreen(Screen[None]):
         ]
 
     def show_caution(self) -> None:
-        caution = self.query_one("#caution", Static)
+        """A caution, set apart: drawn as the node's text is (Markdown, reflowed to
+        the width), and what the reader must do about it."""
+        caution = self.query_one("#caution", Vertical)
         text = self.walk.node.caution
         caution.display = bool(text)
         if text:
-            body = Text(_("CAUTION") + "\n", style="bold")
-            body.append(markdown_to_plain(text))
+            caution.border_title = _("CAUTION")
+            self.query_one("#caution-text", NodeText).update(text)
             if self.session.needs_acknowledgement():
-                body.append("\n\n" + _("Press a once you have read this."), style="italic")
+                state = _("Press a once you have read this.")
             else:
-                body.append("\n\n" + _("Acknowledged."), style="italic")
-            caution.update(body)
+                state = _("Acknowledged.")
+            self.query_one("#caution-state", Static).update(Content.styled(state, "italic"))
 
     def show_check(self) -> None:
-        panel = self.query_one("#check-panel", Static)
+        panel = self.query_one("#check-panel", Vertical)
         output = self.query_one("#check-output", Static)
+        fallback = self.query_one("#check-fallback", NodeText)
         node = self.walk.node
         if not isinstance(node, CheckNode):
             panel.display = output.display = False
             return
         panel.display = True
         found = self.session.check_result()
+        asks = found is not None and found["status"] not in ("pass", "fail")
+        asks = asks or bool(found and found.get("declined"))
+        if asks:  # the fallback question, drawn as node text is
+            fallback.update(node.fallback_text)
+        fallback.display = asks and bool(node.fallback_text.strip())
         text = Text()
         text.append(_("Check: "), style="bold")
         text.append(checking.description(node))
@@ -298,13 +347,14 @@ class WalkScreen(Screen[None]):
             text.append("\n")
             text.append(f"{label}: ", style=style)
             text.append(str(found.get("summary", "")))
-            if status not in ("pass", "fail"):
-                text.append("\n\n")
-                text.append(markdown_to_plain(node.fallback_text))
             if found.get("output"):
                 hint = _("o hides the output") if self.show_output else _("o shows the output")
                 text.append(f"\n({hint})", style="dim")
-        panel.update(text)
+        self.query_one("#check-status", Static).update(text)
+        if found is not None or not self.checking:
+            # What was checked and found, or the question to run it, is what the
+            # reader must see now, whatever the height (the text is above it).
+            self.call_after_refresh(panel.scroll_visible, animate=False)
         shown = bool(found and found.get("output")) and self.show_output
         output.display = shown
         if shown and found:
@@ -343,7 +393,7 @@ class WalkScreen(Screen[None]):
     def decline_check(self) -> None:
         node = self.walk.node
         if isinstance(node, CheckNode):
-            checking.decline(self.session, node, _("declined by the reader"))
+            checking.decline(self.session, node, _("declined by the reader"), by_reader=True)
         self.refresh_node()
 
     def action_acknowledge(self) -> None:
@@ -367,7 +417,7 @@ class WalkScreen(Screen[None]):
                 labels.append(crumb_label(node.title, node.text or node.id))
         crumbs = self.query_one("#breadcrumbs", Static)
         crumbs.display = len(labels) > 1
-        crumbs.update(Content(collapse_crumbs(labels, max(20, self.size.width - 4))))
+        crumbs.update(collapse_crumbs(labels, max(20, self.size.width - 4)))
 
     def on_resize(self) -> None:
         if self.session is not None:  # the preview has none while its file is broken
@@ -380,7 +430,7 @@ class WalkScreen(Screen[None]):
         if self.session is None:  # the preview, while its file is broken
             return action not in ("copy_code", "acknowledge", "toggle_output", "save_report")
         if action == "copy_code":
-            return first_code(self.walk.node.text) is not None
+            return bool(copyable(*self.copy_texts()))
         if action == "acknowledge":
             return self.session.needs_acknowledgement()
         if action == "toggle_output":
@@ -390,16 +440,21 @@ class WalkScreen(Screen[None]):
             return getattr(self.app, "save_report", None) is not None
         return True
 
+    def copy_texts(self) -> list[str]:
+        """Where `c` finds the step's commands: its text, and a check's fallback
+        question once it is asked."""
+        node = self.walk.node
+        texts = [node.text]
+        if isinstance(node, CheckNode) and self.query_one("#check-fallback").display:
+            texts.append(node.fallback_text)
+        return texts
+
     def action_copy_code(self) -> None:
-        """Commands must be copied exactly: the first code of the node goes to the
-        clipboard (through the terminal, so it works over SSH too)."""
-        code = first_code(self.walk.node.text)
-        if code is None:
-            self.notify(_("There is no code on this step to copy."), severity="warning")
-            return
-        self.app.copy_to_clipboard(code)
-        shown = code if len(code) <= 40 else code[:39] + "…"
-        self.notify(_("Copied to the clipboard: {code}").format(code=shown), markup=False)
+        """Commands must be copied exactly: the step's command goes to the clipboard
+        (the reader picks where there are several)."""
+        from .copy import copy_code
+
+        copy_code(self, *self.copy_texts())
 
     def choose(self, index: int) -> None:
         if self.checking or self.walk.finished or not 0 <= index < len(self.offers):
@@ -455,24 +510,52 @@ class WalkScreen(Screen[None]):
             self.notify(_("Already marked as unclear."))
 
     def action_restart(self) -> None:
-        self.session.restart()
-        self.refresh_node()
-
-    def action_quit_guide(self) -> None:
-        if self.walk.at_start:
-            self.session.end("abandoned")
-            self.app.exit()
+        """Start again from the top: asked first when something would be lost
+        (Session.has_progress, the rule of quitting too)."""
+        if not self.session.has_progress():
+            self._restart()
             return
         from .confirm import ConfirmScreen
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.session.end("abandoned")
-                self.app.exit()
+                self._restart()
 
-        self.app.push_screen(ConfirmScreen(_("Leave this guide before the end and quit?")), done)
+        question = _(
+            "Start this guide again from the top? Its answers, checks and marks so far are dropped."
+        )
+        self.app.push_screen(ConfirmScreen(question, kind="restart"), done)
+
+    def _restart(self) -> None:
+        if self.checking:
+            self.app.bell()
+            return
+        self.session.restart()
+        self.refresh_node()
+
+    def action_quit_guide(self) -> None:
+        quit_walk = getattr(self.app, "quit_walk", None)
+        if quit_walk is not None:
+            quit_walk()
+        else:
+            self.session.end("abandoned")
+            self.app.exit()
 
     def leave(self) -> None:
-        """Back to the guide list; the walk ends as abandoned."""
+        """Back to the guide list; the walk ends as abandoned (asked first when
+        something would be lost)."""
+        if not self.session.has_progress():
+            self._leave()
+            return
+        from .confirm import ConfirmScreen
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._leave()
+
+        question = _("Leave this guide and go back to the list?")
+        self.app.push_screen(ConfirmScreen(question, kind="leave"), done)
+
+    def _leave(self) -> None:
         self.session.end("abandoned")
         self.app.pop_screen()

@@ -32,7 +32,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import Markdown
 
-from ...guides.text import clean_text
+from ...guides.text import CONTINUES, clean_text
 
 
 @cache
@@ -133,6 +133,30 @@ def parse_blocks(markdown: str) -> tuple[_Block, ...]:
     return tuple(root.children)
 
 
+def _first_text(blocks: Iterable[_Block]) -> Content | None:
+    for block in blocks:
+        if block.kind == "fence" and block.code.strip():
+            line = next(ln for ln in block.code.splitlines() if ln.strip())
+            return Content.styled(line.strip(), ".code_inline")
+        if block.content.plain.strip():
+            return block.content
+        found = _first_text(block.children)
+        if found is not None:
+            return found
+    return None
+
+
+def first_line(markdown: str) -> Content:
+    """The first line of a node's text as it is drawn (inline code styled, not in
+    backticks): a breadcrumb. Its spans name `.code_inline`, which the widget that
+    shows it must have."""
+    found = _first_text(parse_blocks(markdown))
+    if found is None:
+        return _EMPTY
+    line = next((ln for ln in found.split("\n") if ln.plain.strip()), _EMPTY)
+    return line
+
+
 @lru_cache(maxsize=256)
 def _code(text: str, lang: str) -> Content:
     """A code block's text, highlighted when its fence names the language. Never
@@ -196,12 +220,19 @@ def _block(block: _Block, width: int, where: _Where) -> tuple[list[Content], int
     if kind == "fence":
         text = block.code.expandtabs(8)
         code = _code(text, block.lang)
-        # Long lines run to the edge, as in Textual's Markdown, then go on below
-        # (it cropped them there: a command must be seen whole).
+        # Long lines run to the edge, as in Textual's Markdown, then go on below after
+        # a mark (it cropped them there: a command must be seen whole, and one long
+        # command must not look like two).
         inner, pieces, start = max(1, width - 2), [], 0
+        mark = Content.styled(CONTINUES + " ", ".fence-continues")
         for line in text.split("\n"):
-            pieces.extend(code[start : start + len(line)].fold(inner))
+            part = code[start : start + len(line)]
             start += len(line) + 1
+            first, *rest = part.fold(inner) if part.cell_length > inner else [part]
+            pieces.append(first)
+            if rest:
+                more = Content("").join(rest)
+                pieces.extend(mark + piece for piece in more.fold(max(1, inner - 2)))
         blank = _full(_EMPTY, width, ".fence")
         return [blank, *(_full(part.pad_left(2), width, ".fence") for part in pieces), blank], 1, 1
     if kind in ("bullet_list", "ordered_list"):
@@ -349,6 +380,7 @@ class NodeText(Markdown):
         "strong",
         "s",
         "fence",
+        "fence-continues",
         "h1",
         "h2",
         "h3",
@@ -377,6 +409,7 @@ class NodeText(Markdown):
         & > .fence { background: black 10%; }
         &:light > .fence { background: white 30%; }
         &:ansi > .fence { background: transparent; }
+        & > .fence-continues { color: $text-muted; text-style: bold; }
         & > .h1 {
             color: $markdown-h1-color;
             background: $markdown-h1-background;
@@ -419,8 +452,11 @@ class NodeText(Markdown):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(
+        self, markdown: str = "", *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        # Markdown shows its initial text as it is mounted (with `update`, below).
+        super().__init__(markdown, id=id, classes=classes)
         self._visual = _NodeVisual(())
 
     @property

@@ -8,6 +8,7 @@ Textual is pinned exactly, and the walk's key tests cover it.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,12 +21,18 @@ _PALETTE = "\0palette"
 
 
 class WalkFooter(Footer):
-    """The walk's footer, changed in the frame of the step.
+    """The footer of the walk (and the home and outcome screens), changed in the
+    frame of the step, and never cut off.
 
     Textual's Footer unmounts and mounts all its keys a frame after any refresh of
     bindings: a second frame, and ~30 ms, on every step where `c` comes or goes.
     This one mounts every key the screen can show once, then only shows, hides or
     dims them; anything else (another focus, another language) recomposes as before.
+
+    Textual's cuts the keys off at the right edge (`? H` at 80 columns on a caution
+    step; no Quit, no Help at 40). This one shows the keys that fit, by the screen's
+    `FOOTER_PRIORITY` (actions, most needed first; Help comes first everywhere, and
+    lists the keys left out), in their usual order.
     """
 
     def __init__(self) -> None:
@@ -88,6 +95,49 @@ class WalkFooter(Footer):
             self._keys[key_id] = footer_key
             yield footer_key
         self._show(self._shown())
+        self.call_after_refresh(self._refit)  # once the keys have their styles
+
+    def _rank(self, key_id: _KeyId, place: int) -> tuple[int, int]:
+        """How much a key is needed here: Help, then the screen's priorities, then
+        the rest in their order, the palette (also in Help, and the palette lists
+        every command) last."""
+        wanted: tuple[str, ...] = ("help", "app.help", *getattr(self.screen, "FOOTER_PRIORITY", ()))
+        action = key_id[0].partition("(")[0]
+        if key_id[0] == _PALETTE:
+            return (len(wanted) + 1, place)
+        return (wanted.index(action), place) if action in wanted else (len(wanted), place)
+
+    @staticmethod
+    def _width(footer_key: FooterKey) -> int:
+        """The cells a key takes, as FooterKey draws it (its paddings, margins, border)."""
+        key_pad = footer_key.get_component_styles("footer-key--key").padding
+        width = cell_len(footer_key.key_display) + key_pad.width
+        if footer_key.description:
+            pad = footer_key.get_component_styles("footer-key--description").padding
+            width += cell_len(footer_key.description) + pad.width
+        return width + footer_key.styles.gutter.width + footer_key.styles.margin.width
+
+    def _fit(self, shown: dict[_KeyId, bool]) -> dict[_KeyId, bool]:
+        """The keys of `shown` that fit the footer, the most needed first."""
+        room = self.size.width
+        if not room or not all(self._keys[key_id].is_mounted for key_id in shown):
+            return shown  # not laid out yet: `_refit` comes after
+        widths = {key_id: self._width(self._keys[key_id]) for key_id in shown}
+        if sum(widths.values()) <= room:
+            return shown
+        kept: set[_KeyId] = set()
+        for _place, key_id in sorted(enumerate(shown), key=lambda pk: self._rank(pk[1], pk[0])):
+            if widths[key_id] <= room:
+                kept.add(key_id)
+                room -= widths[key_id]
+        return {key_id: enabled for key_id, enabled in shown.items() if key_id in kept}
+
+    def _refit(self) -> None:
+        if self._keys and not self._stale and self.is_attached:
+            self._show(self._shown())
+
+    def on_resize(self) -> None:
+        self._refit()
 
     def _show(self, shown: dict[_KeyId, bool]) -> bool | None:
         """Show, hide and dim the mounted keys; None if `shown` needs other keys."""
@@ -97,6 +147,7 @@ class WalkFooter(Footer):
         places = [order.index(key_id) for key_id in shown]
         if places != sorted(places):
             return None
+        shown = self._fit(shown)
         changed = False
         for key_id, footer_key in self._keys.items():
             visible = key_id in shown
