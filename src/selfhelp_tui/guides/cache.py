@@ -39,9 +39,10 @@ if TYPE_CHECKING:
 
 #: 4: who may replace a bundled guide is part of the key; 5: cards (GuideInfo) say
 #: how many steps and outcomes, and how much is untranslated; 6: cards carry the
-#: search terms of every translation (guides/textsearch.py); 7: the cards pickled
+#: search terms of every translation (guides/textsearch.py); 7: diagnostics carry
+#: the error they follow from (`Diagnostic.cause`, knock-ons); 8: the cards pickled
 #: apart, each guide's file beside them (a plain walk unpickles no card).
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 CACHE_NAME = "library.pickle"
 #: Folder sets kept, each in a file of its own (`library-<slot>.pickle`): a
 #: technician who opens the bundled guides, then a customer's folder beside them,
