@@ -217,9 +217,9 @@ def opens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = loader.load_guide
 
-    def counting(path: Path, origin: str = ""):  # type: ignore[no-untyped-def]
+    def counting(path: Path, origin: str = "", **options):  # type: ignore[no-untyped-def]
         seen.append(Path(path).name)
-        return real(path, origin)
+        return real(path, origin, **options)
 
     monkeypatch.setattr(loader, "load_guide", counting)
     return seen

@@ -70,9 +70,12 @@ def test_validate_json_parses(cli_env) -> None:  # type: ignore[no-untyped-def]
     proc = run("validate", "--format", "json", str(BAD), env=cli_env)
     assert proc.returncode == 1
     items = json.loads(proc.stdout)
-    assert {tuple(sorted(i)) for i in items} == {
-        ("code", "column", "file", "line", "message", "severity")
-    }
+    base = ("code", "column", "file", "line", "message", "severity")
+    assert {tuple(sorted(set(i) - {"related"})) for i in items} == {base}
+    # Knock-ons are listed under the error they follow from, in the same shape.
+    related = [k for i in items for k in i.get("related", [])]
+    assert related and {tuple(sorted(k)) for k in related} == {base}
+    assert all(k["code"] == "unreachable-node" for k in related)
     assert any(i["code"] == "unknown-node" and i["line"] == 19 for i in items)
 
 

@@ -141,7 +141,8 @@ def test_hostile_guide_text_stays_inside_its_dot_labels(tmp_path: Path, cli_env)
 # --- Mermaid, checked line by line -----------------------------------------------------
 
 NODE = re.compile(
-    r'^    (n_[A-Za-z0-9_]+)(\(\["|\{"|\["|\[\[")((?:[^"]|#quot;)*)("\]\)|"\}|"\]|"\]\])(:::\w+)?$'
+    r'^    (n_[A-Za-z0-9_]+)(\(\["|\{\{"|\{"|\[/"|\["|\[\[")((?:[^"]|#quot;)*)'
+    r'("\]\)|"\}\}|"\}|"\\\]|"\]|"\]\])(:::\w+)?$'
 )
 EDGE = re.compile(r'^    (n_[A-Za-z0-9_]+) -->(\|"[^"]*"\|)? (n_[A-Za-z0-9_]+)$')
 STYLE = re.compile(r"^    style (n_[A-Za-z0-9_]+) ((?:[a-z-]+:#?[0-9a-z]+,?)+)$")
@@ -157,7 +158,15 @@ def parse_mermaid(text: str) -> tuple[dict[str, str], list[tuple[str, str]], dic
     for line in lines[1:]:
         if m := NODE.match(line):
             opening, closing = m.group(2), m.group(4)
-            assert {'(["': '"])', '{"': '"}', '["': '"]', '[["': '"]]'}[opening] == closing, line
+            pairs = {
+                '(["': '"])',
+                '{{"': '"}}',
+                '{"': '"}',
+                '[/"': '"\\]',
+                '["': '"]',
+                '[["': '"]]',
+            }
+            assert pairs[opening] == closing, line
             nodes[m.group(1)] = m.group(3)
         elif m := EDGE.match(line):
             edges.append((m.group(1), m.group(3)))

@@ -13,22 +13,26 @@ from selfhelp_tui.guides.model import TUTORIAL_END, QuestionNode
 
 from .conftest import BAD, BUNDLED, LIBRARY
 
-EXPECT = re.compile(r"^# expect: (\d+):(\d+) (error|warning) ([a-z-]+)$", re.M)
+#: `# expect: LINE:COL SEVERITY CODE`, and `after LINE:COL` for a knock-on of the
+#: error there (reported with it: see docs/diagnostics.md).
+EXPECT = re.compile(
+    r"^# expect: (\d+):(\d+) (error|warning) ([a-z-]+)(?: after (\d+):(\d+))?$", re.M
+)
 
 
-def expected(path: Path) -> list[tuple[int, int, str, str]]:
+def expected(path: Path) -> list[tuple[int, int, str, str, tuple[int, int] | None]]:
     return [
-        (int(line), int(col), sev, code)
-        for line, col, sev, code in EXPECT.findall(path.read_text(encoding="utf-8"))
+        (int(line), int(col), sev, code, (int(cl), int(cc)) if cl else None)
+        for line, col, sev, code, cl, cc in EXPECT.findall(path.read_text(encoding="utf-8"))
     ]
 
 
 BAD_FILES = sorted(BAD.glob("*.yaml"))
 #: Files that cannot carry a `# expect:` comment because they are not UTF-8 text.
 BINARY_EXPECT = {
-    "utf16.yaml": [(1, 1, "error", "bad-encoding")],
-    "invalid-utf8.yaml": [(3, 12, "error", "bad-encoding")],
-    "nul-byte.yaml": [(2, 1, "error", "bad-encoding")],
+    "utf16.yaml": [(1, 1, "error", "bad-encoding", None)],
+    "invalid-utf8.yaml": [(3, 12, "error", "bad-encoding", None)],
+    "nul-byte.yaml": [(2, 1, "error", "bad-encoding", None)],
 }
 
 
@@ -42,11 +46,14 @@ def bad_library():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("path", BAD_FILES, ids=[p.name for p in BAD_FILES])
 def test_bad_file_gives_exactly_its_diagnostics(path: Path, bad_library) -> None:  # type: ignore[no-untyped-def]
     (result,) = [r for r in bad_library.results if r.path.name == path.name]
-    got = [(d.line, d.column, d.severity.value, d.code) for d in result.diagnostics]
+    got = [
+        (d.line, d.column, d.severity.value, d.code, d.cause[1:3] if d.cause else None)
+        for d in result.diagnostics
+    ]
     want = BINARY_EXPECT.get(path.name) or expected(path)
     assert got == want
     assert got, "every bad file must say what is wrong with it"
-    if any(sev == "error" for _, _, sev, _ in got):
+    if any(sev == "error" for _, _, sev, _, _ in got):
         assert result.info is None
     else:
         assert result.info is not None  # warnings never stop a guide

@@ -81,16 +81,25 @@ def update_config(dirs: Dirs, **changes: Any) -> dict[str, Any]:
     return values
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, like: os.stat_result | None = None) -> None:
     """Write a file so that readers see the old or the new content, never half,
     and the new content survives a power cut once this returns (file and folder
-    are fsynced)."""
+    are fsynced). `like`: the stat of the file replaced, whose permissions (and
+    owner, where allowed) the new one takes before anyone can see it."""
     import tempfile  # not at import: it brings shutil and the compression modules
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            if like is not None and hasattr(os, "fchmod"):
+                import contextlib
+                import stat
+
+                if (like.st_uid, like.st_gid) != (os.fstat(fd).st_uid, os.fstat(fd).st_gid):
+                    with contextlib.suppress(OSError):  # only root may give files away
+                        os.fchown(fd, like.st_uid, like.st_gid)
+                os.fchmod(fd, stat.S_IMODE(like.st_mode))
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

@@ -31,6 +31,7 @@ COMMANDS = {
     "paths": "cmd_paths",
     "graph": "cmd_graph",
     "schema": "cmd_schema",
+    "fmt": "cmd_fmt",
     "preview": "cmd_preview",
     "feedback": "cmd_feedback",
     "serve": "cmd_serve",

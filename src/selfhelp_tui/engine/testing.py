@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
 
-from ..guides.model import Guide, GuideTest
+from ..guides.diagnostics import Pos
+from ..guides.model import Guide, GuideTest, Link
 from ..record import field, record
 from .walk import Resolver, Walk, WalkError
+
+#: An edge of a guide: (node id, the index of the link taken, as `Node.links()`).
+Edge = tuple[str, int]
 
 
 @record
@@ -21,22 +26,54 @@ class TestResult:
     passed: bool
     path: list[str]
     message: str = ""
+    #: Where the test went wrong: the answer or path item, else the test.
+    pos: Pos | None = None
+    #: The edges of the tested guide the walk took (for coverage).
+    edges: list[Edge] = field(default_factory=list)
 
     @property
     def name(self) -> str:
         return self.test.name
 
 
+def taken_edges(walk: Walk) -> list[Edge]:
+    """The edges of the walk's own guide it took (links into other guides included)."""
+    root = walk.root.id
+    return [
+        (position.node_id, index)
+        for position, index in zip(walk.stack, walk.choices, strict=False)
+        if position.guide_id == root
+    ]
+
+
+def guide_edges(guide: Guide) -> list[tuple[Edge, str, str]]:
+    """Every edge of a guide: (edge, what takes it, where it leads)."""
+    return [
+        ((node_id, index), label, link.target)
+        for node_id, node in guide.nodes.items()
+        for index, (link, label) in enumerate(zip(node.links(), node.link_labels(), strict=True))
+    ]
+
+
+class PathError(WalkError):
+    """A `path` item that no choice of the node before it leads to."""
+
+    def __init__(self, index: int, at: str, target: str, options: list[str]) -> None:
+        super().__init__(f"no choice of '{at}' leads to '{target}'")
+        #: The index of the item in the path as written, the node the walk stands
+        #: on, the item, and where the node's choices lead.
+        self.index, self.at, self.target, self.options = index, at, target, options
+
+
 def follow_path(walk: Walk, node_ids: list[str] | tuple[str, ...]) -> None:
     """Walk to each node in turn (the first is the start): whichever choice leads
-    there is taken. Raises WalkError when no choice does."""
+    there is taken. Raises PathError when no choice does."""
     ids = list(node_ids)
     #: Nodes the walk went through on its own (branches) since the last choice: a
     #: path may name them or leave them out.
     passed = walk.path[1:]
-    if ids and ids[0] == walk.path[0]:
-        ids = ids[1:]
-    for target in ids:
+    skip = 1 if ids and ids[0] == walk.path[0] else 0
+    for index, target in enumerate(ids[skip:], start=skip):
         if passed and target == passed[0]:
             passed.pop(0)
             continue
@@ -48,7 +85,11 @@ def follow_path(walk: Walk, node_ids: list[str] | tuple[str, ...]) -> None:
             or (link.is_external and _external_label(link.split_external(), walk) == target)
         ]
         if not wanted:
-            raise WalkError(f"no choice of '{walk.path[-1]}' leads to '{target}'")
+            leads = [
+                _external_label(link.split_external(), walk) if link.is_external else link.target
+                for link in options
+            ]
+            raise PathError(index, walk.path[-1], target, leads)
         before = len(walk.path)
         walk.choose(wanted[0])
         passed = walk.path[before + 1 :]
@@ -65,31 +106,34 @@ def run_test(guide: Guide, test: GuideTest, resolve: Resolver | None = None) -> 
         # guide that branches on them tests the same everywhere.
         walk = Walk(guide, resolve, dict(test.facts))
     except WalkError as exc:
-        return TestResult(guide.id, test, False, [guide.start], str(exc))
+        return TestResult(guide.id, test, False, [guide.start], str(exc), test.pos)
+
+    def failed(message: str, pos: Pos | None = test.pos) -> TestResult:
+        return TestResult(guide.id, test, False, walk.path, message, pos, taken_edges(walk))
+
+    index = 0
     try:
         if test.path:
             follow_path(walk, test.path)
         for answer in test.answers:
             walk.answer(answer)
+            index += 1
+    except PathError as exc:
+        return failed(f"at '{walk.path[-1]}': {exc}", _at(test.path_pos, exc.index, test.pos))
     except WalkError as exc:
-        return TestResult(guide.id, test, False, walk.path, f"at '{walk.path[-1]}': {exc}")
+        return failed(f"at '{walk.path[-1]}': {exc}", _at(test.answer_pos, index, test.pos))
     if test.outcome is not None:
         got = walk.outcome if walk.finished else None
         if got != test.outcome:
             where = f"outcome '{got}'" if got else f"node '{walk.path[-1]}' (not an outcome)"
-            return TestResult(
-                guide.id,
-                test,
-                False,
-                walk.path,
-                f"expected outcome '{test.outcome}', ended at {where}",
-            )
+            return failed(f"expected outcome '{test.outcome}', ended at {where}")
     elif test.node is not None and walk.path[-1] != test.node:
-        return TestResult(
-            guide.id, test, False, walk.path,
-            f"expected to stand on '{test.node}', stands on '{walk.path[-1]}'",
-        )  # fmt: skip
-    return TestResult(guide.id, test, True, walk.path)
+        return failed(f"expected to stand on '{test.node}', stands on '{walk.path[-1]}'")
+    return TestResult(guide.id, test, True, walk.path, edges=taken_edges(walk))
+
+
+def _at(positions: tuple[Pos, ...], index: int, default: Pos) -> Pos:
+    return positions[index] if 0 <= index < len(positions) else default
 
 
 def run_tests(guide: Guide, resolve: Resolver | None = None) -> list[TestResult]:
@@ -117,35 +161,47 @@ class PathReport:
 def enumerate_paths(guide: Guide, limit: int = 10_000) -> list[list[str]] | None:
     """Every distinct path from start to an outcome or a link out of the guide,
     each node at most twice on a path (a loop is walked at most once). None when
-    there are more than `limit`."""
+    there are more than `limit`. Depth-first with a stack of its own, not
+    recursion: a guide may be a chain of any length."""
     out: list[list[str]] = []
     path: list[str] = [guide.start]
     counts: Counter[str] = Counter({guide.start: 1})
 
-    def visit(node_id: str) -> bool:
+    def enter(node_id: str) -> Iterator[Link] | None:
+        """The links to follow from a node just added to the path; None at an end
+        (the path is then recorded)."""
         node = guide.nodes[node_id]
         links = node.links()
         if node.is_outcome or not links:
             out.append(list(path))
-            return len(out) <= limit
-        for link in links:
-            if link.is_external:
-                out.append([*path, link.target])
-                if len(out) > limit:
-                    return False
-                continue
-            if counts[link.target] >= 2:
-                continue
-            path.append(link.target)
-            counts[link.target] += 1
-            ok = visit(link.target)
-            counts[link.target] -= 1
-            path.pop()
-            if not ok:
-                return False
-        return True
+            return None
+        return iter(links)
 
-    return out if visit(guide.start) else None
+    first = enter(guide.start)
+    stack: list[Iterator[Link]] = [first] if first is not None else []
+    while stack:
+        link = next(stack[-1], None)
+        if link is None:  # every way on from here was followed
+            stack.pop()
+            counts[path.pop()] -= 1
+            continue
+        if link.is_external:
+            out.append([*path, link.target])
+            if len(out) > limit:
+                return None
+            continue
+        if counts[link.target] >= 2:
+            continue
+        path.append(link.target)
+        counts[link.target] += 1
+        more = enter(link.target)
+        if len(out) > limit:
+            return None
+        if more is None:
+            counts[path.pop()] -= 1
+        else:
+            stack.append(more)
+    return out if len(out) <= limit else None
 
 
 def tested_nodes(guide: Guide, resolve: Resolver | None = None) -> set[str]:

@@ -39,9 +39,11 @@ if TYPE_CHECKING:
 
 #: 4: who may replace a bundled guide is part of the key; 5: cards (GuideInfo) say
 #: how many steps and outcomes, and how much is untranslated; 6: cards carry the
-#: search terms of every translation (guides/textsearch.py); 7: the cards pickled
-#: apart, each guide's file beside them (a plain walk unpickles no card).
-CACHE_FORMAT = 8
+#: search terms of every translation (guides/textsearch.py); 7: diagnostics carry
+#: the error they follow from (`Diagnostic.cause`, knock-ons); 8: the cards pickled
+#: apart, each guide's file beside them (a plain walk unpickles no card); 9: cards'
+#: terms carry the words side by side of each symptom and title (`pairs_of`).
+CACHE_FORMAT = 9
 CACHE_NAME = "library.pickle"
 #: Folder sets kept, each in a file of its own (`library-<slot>.pickle`): a
 #: technician who opens the bundled guides, then a customer's folder beside them,

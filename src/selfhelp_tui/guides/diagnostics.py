@@ -39,6 +39,9 @@ class Diagnostic:
     code: str
     message: str
     hint: str | None = field(default=None, compare=False)
+    #: A knock-on: (file, line, column, code) of the error this follows from. It
+    #: goes away when that error is fixed; outputs group it under that error.
+    cause: tuple[str, int, int, str] | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -61,6 +64,26 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code)
 
+    @property
+    def key(self) -> tuple[str, int, int, str]:
+        """What a knock-on's `cause` names."""
+        return (self.file, self.line, self.column, self.code)
+
+
+def grouped(diags: list[Diagnostic]) -> list[tuple[Diagnostic, list[Diagnostic]]]:
+    """Each diagnostic with the knock-ons that follow from it, in order; a
+    knock-on whose cause is not among `diags` stands on its own."""
+    present = {d.key for d in diags if d.cause is None}
+    under: dict[tuple[str, int, int, str], list[Diagnostic]] = {}
+    for d in diags:
+        if d.cause is not None and d.cause in present:
+            under.setdefault(d.cause, []).append(d)
+    return [
+        (d, under.get(d.key, []) if d.cause is None else [])
+        for d in diags
+        if d.cause is None or d.cause not in present
+    ]
+
 
 def display_path(path: Path) -> str:
     """A path as a writer would type it: relative to the working directory if inside it."""
@@ -78,14 +101,39 @@ class Reporter:
         self.file = file
         self.items: list[Diagnostic] = []
 
-    def error(self, pos: Pos, code: str, message: str, hint: str | None = None) -> None:
-        self.items.append(
-            Diagnostic(self.file, pos.line, pos.column, Severity.ERROR, code, message, hint)
-        )
+    def error(
+        self,
+        pos: Pos,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        cause: Diagnostic | None = None,
+    ) -> None:
+        self._add(pos, Severity.ERROR, code, message, hint, cause)
 
-    def warning(self, pos: Pos, code: str, message: str, hint: str | None = None) -> None:
+    def warning(
+        self,
+        pos: Pos,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        cause: Diagnostic | None = None,
+    ) -> None:
+        """`cause`: the error this follows from (see `Diagnostic.cause`)."""
+        self._add(pos, Severity.WARNING, code, message, hint, cause)
+
+    def _add(
+        self,
+        pos: Pos,
+        severity: Severity,
+        code: str,
+        message: str,
+        hint: str | None,
+        cause: Diagnostic | None,
+    ) -> None:
+        where = cause.key if cause is not None else None
         self.items.append(
-            Diagnostic(self.file, pos.line, pos.column, Severity.WARNING, code, message, hint)
+            Diagnostic(self.file, pos.line, pos.column, severity, code, message, hint, where)
         )
 
     @property

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..i18n import _, current_language, use_language
@@ -71,6 +71,8 @@ class LoadMode:
     #: Keep each usable guide as read (`selfhelp test` walks every one of them);
     #: otherwise a guide is read again when opened.
     keep_guides: bool = False
+    #: validate: check that each guide's tests fit it (see `load_guide`).
+    walk_tests: bool = False
 
 
 class _Guides(Mapping[str, "Guide"]):
@@ -333,7 +335,7 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     identity = identity_of(path)  # before reading: a later change is then seen
     # Every translation: the card carries the search terms of each (textsearch.py).
     translations = translation_identities(path)
-    result = load_guide(path, origin)
+    result = load_guide(path, origin, walk_tests=mode.walk_tests)
     diagnostics = result.diagnostics
     if not mode.warnings:
         diagnostics = [d for d in diagnostics if d.is_error]
@@ -342,6 +344,8 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     )
     guide = result.guide
     if guide is None:
+        if result.partial is not None:
+            entry.links = GuideLinks.of(result.partial)  # its links are checked too
         return entry
     entry.id_pos = guide.key_pos.get("id@value")
     entry.links = GuideLinks.of(guide)
@@ -420,12 +424,15 @@ def load_library(
     workers: int = 1,
     cache: Path | None = None,
     mode: LoadMode | None = None,
+    refs: Sequence[Source] = (),
 ) -> Library:
     """Read every guide of every source. With `override`, a later source replaces an
     earlier guide of the same id, but a bundled guide only when `override_bundled`
     allows it (True, or its id in the set); without `override` (validate), a second
     id is an error. `workers` > 1 reads large libraries in that many processes;
-    `cache` names the file that keeps the library between runs (guides/cache.py)."""
+    `cache` names the file that keeps the library between runs (guides/cache.py).
+    `refs` (validate, test): folders whose guides links may point to, read only
+    for that (the bundled guides and every `--guides` folder), never reported on."""
     mode = mode or LoadMode()
     policy = _Policy(override, override_bundled)
     lib = Library(lang=mode.lang)
@@ -439,6 +446,10 @@ def load_library(
         scans.append((source, scan_folder(source.path, lib.extra)))
     names = [(name, source.origin) for source, scan in scans for name in scan.guide_files]
     sources_of = [i for i, (_source, scan) in enumerate(scans) for _name in scan.guide_files]
+
+    def known() -> dict[str, FileEntry]:
+        return _read_refs(refs, {os.path.realpath(name) for name, _origin in names}, workers)
+
     # Reading makes many objects that all live on; the cyclic collector would walk
     # them again and again while they are made (several times the work itself).
     # Nothing here makes garbage cycles.
@@ -447,7 +458,7 @@ def load_library(
     try:
         if cache is None:
             jobs = [(Path(name), origin) for name, origin in names]
-            _fill(lib, read_entries(jobs, mode, workers), sources_of, policy)
+            _fill(lib, read_entries(jobs, mode, workers), sources_of, policy, known)
             return lib
         from .cache import LibraryCache, OpenedCache
 
@@ -471,7 +482,7 @@ def load_library(
             return identities.get(name), tuple(found)
 
         entries = store.entries(jobs, identity_now, lambda todo: read_entries(todo, mode, workers))
-        _fill(lib, entries, sources_of, policy)
+        _fill(lib, entries, sources_of, policy, known)
         store.save_library(files, lib)
     finally:
         if collecting:
@@ -489,6 +500,22 @@ def _slot(sources: Sequence[Source]) -> str:
     return f"{zlib.crc32(text.encode('utf-8', 'surrogateescape')):08x}"
 
 
+def _read_refs(refs: Sequence[Source], skip: set[str], workers: int) -> dict[str, FileEntry]:
+    """The guides links may point to besides those read (validate's `refs`), by
+    id, a later folder overriding an earlier one, as in the app."""
+    jobs = []
+    for source in refs:
+        if source.path.exists():
+            for name in scan_folder(source.path).guide_files:
+                if os.path.realpath(name) not in skip:
+                    jobs.append((Path(name), source.origin))
+    known: dict[str, FileEntry] = {}
+    for entry in read_entries(jobs, LoadMode(warnings=False), workers):
+        if entry.info is not None:
+            known[entry.info.id] = entry
+    return known
+
+
 class _Policy:
     """Which guide wins when two folders hold the same id."""
 
@@ -502,14 +529,25 @@ class _Policy:
         )
 
 
-def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], policy: _Policy) -> None:
-    """The library from its files: ids made unique, links between guides checked."""
+def _fill(
+    lib: Library,
+    entries: list[FileEntry],
+    sources_of: list[int],
+    policy: _Policy,
+    refs: Callable[[], dict[str, FileEntry]] | None = None,
+) -> None:
+    """The library from its files: ids made unique, links between guides checked
+    (against the library's guides, then the guides `refs` reads, by id: only when
+    a link points outside the library)."""
     winners: dict[str, FileEntry] = {}
     source_of: dict[str, int] = {}
+    failed: dict[str, FileEntry] = {}
     for entry, source in zip(entries, sources_of, strict=True):
         lib.results.append(entry)
         info = entry.info
         if info is None:
+            if entry.guide_id and entry.links is not None:
+                failed.setdefault(entry.guide_id, entry)
             continue
         first = winners.get(info.id)
         if first is not None and (not policy.override or source_of[info.id] == source):
@@ -527,8 +565,12 @@ def _fill(lib: Library, entries: list[FileEntry], sources_of: list[int], policy:
             lib.replaced[info.id] = first.origin
         winners[info.id] = entry
         source_of[info.id] = source
-    _check_guide_links(winners)
-    _check_way_out_across_guides(winners)
+    known: dict[str, FileEntry] = {}
+    if refs is not None and _links_outside(winners, failed):
+        known = refs()
+    _check_failed_links(failed, winners, known)
+    _check_guide_links(winners, known, failed)
+    _check_way_out_across_guides(winners, known)
     for entry in entries:
         entry.links = None  # only needed for the checks above
     lib.infos = {guide_id: e.info for guide_id, e in winners.items() if e.info is not None}
@@ -578,7 +620,9 @@ def _shadows_bundled(entry: FileEntry, bundled: FileEntry) -> None:
     entry.fail(rep.items)
 
 
-def _check_guide_links(winners: dict[str, FileEntry]) -> None:
+def _check_guide_links(
+    winners: dict[str, FileEntry], known: dict[str, FileEntry], failed: dict[str, FileEntry]
+) -> None:
     """`guide:ID#NODE` targets must exist. A guide whose link is broken is moved to
     the failures, and so on until no broken link is left."""
     changed = True
@@ -590,7 +634,7 @@ def _check_guide_links(winners: dict[str, FileEntry]) -> None:
                 continue
             rep = Reporter(display_path(entry.path))
             for target, pos in entry.links.external:
-                _check_one_link(winners, target, pos, rep)
+                _check_one_link(winners, known, failed, target, pos, rep)
             if rep.items:
                 entry.diagnostics.extend(rep.items)
                 if rep.has_errors:
@@ -599,9 +643,57 @@ def _check_guide_links(winners: dict[str, FileEntry]) -> None:
                     changed = True
 
 
-def _check_one_link(winners: dict[str, FileEntry], target: str, pos: Pos, rep: Reporter) -> None:
+def _links_outside(winners: dict[str, FileEntry], failed: dict[str, FileEntry]) -> bool:
+    """Whether a guide links to a guide id that is not among those read."""
+    for entry in (*winners.values(), *failed.values()):
+        for target, _pos in entry.links.external if entry.links is not None else ():
+            guide_id = target[len(GUIDE_LINK_PREFIX) :].partition("#")[0]
+            if guide_id and guide_id not in winners and guide_id not in failed:
+                return True
+    return False
+
+
+def _check_failed_links(
+    failed: dict[str, FileEntry], winners: dict[str, FileEntry], known: dict[str, FileEntry]
+) -> None:
+    """A guide with errors has its links checked too: one run says everything."""
+    everything = {**winners, **failed}
+    for entry in failed.values():
+        assert entry.links is not None
+        rep = Reporter(display_path(entry.path))
+        for target, pos in entry.links.external:
+            _check_one_link(everything, known, {}, target, pos, rep)
+        entry.diagnostics.extend(rep.items)
+
+
+def _first_error(entry: FileEntry) -> Diagnostic | None:
+    return next((d for d in entry.diagnostics if d.is_error), None)
+
+
+def _check_one_link(
+    winners: dict[str, FileEntry],
+    known: dict[str, FileEntry],
+    failed: dict[str, FileEntry],
+    target: str,
+    pos: Pos,
+    rep: Reporter,
+) -> None:
     guide_id, _hash, node_id = target[len(GUIDE_LINK_PREFIX) :].partition("#")
-    other = winners.get(guide_id)
+    if not guide_id:
+        return  # `guide:` alone: a bad-link of the guide's own checks
+    other = winners.get(guide_id) or known.get(guide_id)
+    if other is None and guide_id in failed:
+        broken = failed[guide_id]
+        rep.error(
+            pos,
+            "unknown-guide",
+            _("'{target}' links to guide '{guide}', which has errors of its own").format(
+                target=target, guide=guide_id
+            ),
+            _("fix {path} first").format(path=display_path(broken.path)),
+            cause=_first_error(broken),
+        )
+        return
     if other is None:
         rep.error(
             pos,
@@ -609,7 +701,7 @@ def _check_one_link(winners: dict[str, FileEntry], target: str, pos: Pos, rep: R
             _("'{target}' links to guide '{guide}', which is not in the library").format(
                 target=target, guide=guide_id
             ),
-            did_you_mean(guide_id, list(winners)),
+            did_you_mean(guide_id, [*winners, *known]),
         )
         return
     assert other.links is not None
@@ -624,7 +716,9 @@ def _check_one_link(winners: dict[str, FileEntry], target: str, pos: Pos, rep: R
         )
 
 
-def _check_way_out_across_guides(winners: dict[str, FileEntry]) -> None:
+def _check_way_out_across_guides(
+    winners: dict[str, FileEntry], known: dict[str, FileEntry] | None = None
+) -> None:
     """Each guide alone may look fine while guide links loop between guides with no
     outcome anywhere (A -> guide:B -> guide:A). Only the nodes that reach no outcome
     inside their own guide (`GuideLinks.stuck`) can be caught so: find which of them
@@ -637,6 +731,9 @@ def _check_way_out_across_guides(winners: dict[str, FileEntry]) -> None:
             here = (guide_id, node_id)
             for target_guide, target_node in places:
                 other = winners.get(target_guide or guide_id)
+                if other is None and known and target_guide in known:
+                    leads_out.append(here)  # a guide besides the library: not ours to judge
+                    continue
                 if other is None or other.links is None:
                     continue
                 there = (target_guide or guide_id, target_node or other.links.start)

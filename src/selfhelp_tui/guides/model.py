@@ -139,7 +139,7 @@ CAUTION = Str(
         "goes on only after the reader acknowledges it."
     ),
     markdown=True,
-    lenient=True,
+    # A bare number (`caution: 12`) is never a warning a reader could act on.
 )
 
 
@@ -162,6 +162,11 @@ class Node:
     def links(self) -> list[Link]:
         """Every `next` this node can lead to, in order."""
         return []
+
+    def link_labels(self) -> list[str]:
+        """What takes each link of `links()`, in the same order, as a writer reads it
+        (a choice's label, `pass`, `default`...): graphs and coverage name edges so."""
+        return ["next"] * len(self.links())
 
     @property
     def is_outcome(self) -> bool:
@@ -223,6 +228,9 @@ class QuestionNode(Node):
     def links(self) -> list[Link]:
         return [c.next for c in self.choices]
 
+    def link_labels(self) -> list[str]:
+        return [c.label for c in self.choices]
+
     def strings(self) -> list[tuple[str, str, Pos]]:
         return super().strings() + [
             (f"choices/{i}/label", c.label, c.pos) for i, c in enumerate(self.choices)
@@ -253,8 +261,9 @@ class StepNode(Node):
         noun=N_("step"),
         passthrough=("type",),
         fields=(
-            Field("text", Text("What to do, in Markdown."), required=True),
+            # In the order the reader sees them (`selfhelp fmt` writes them so).
             Field("caution", CAUTION),
+            Field("text", Text("What to do, in Markdown."), required=True),
             Field("next", NEXT, required=True),
         ),
     )
@@ -364,6 +373,10 @@ class CheckNode(Node):
         head = [link for link in (self.on_pass, self.on_fail) if link is not None]
         return head + [c.next for c in self.fallback]
 
+    def link_labels(self) -> list[str]:
+        head = [w for w, link in ((CHECK_PASS, self.on_pass), (CHECK_FAIL, self.on_fail)) if link]
+        return head + [f"fallback: {c.label}" for c in self.fallback]
+
     def strings(self) -> list[tuple[str, str, Pos]]:
         pos = self.field_pos.get("fallback", self.pos)
         out = super().strings()
@@ -471,6 +484,10 @@ class BranchNode(Node):
     def links(self) -> list[Link]:
         return [c.next for c in self.cases] + ([self.default] if self.default else [])
 
+    def link_labels(self) -> list[str]:
+        cases = [", ".join(f"{name}={value}" for name, value in c.when) for c in self.cases]
+        return cases + (["default"] if self.default else [])
+
     def route(self, facts: dict[str, str]) -> int:
         """The index of the link to take."""
         for i, case in enumerate(self.cases):
@@ -497,14 +514,53 @@ NODE_TYPES: dict[str, type[Node]] = {
     t.type: t for t in (QuestionNode, StepNode, CheckNode, BranchNode, OutcomeNode)
 }
 
+
+@record
+class UnreadNode(Node):
+    """A node the loader could not read (no `type`, an unknown one, not a mapping).
+    Only ever in a guide that failed to load: it lets the checks across nodes know
+    the node exists, so a link to it is not reported as unknown."""
+
+    type: ClassVar[str] = "?"
+
+
+def _target_keys(spec: object, out: set[str]) -> set[str]:
+    """The keys whose value is a `next` (a link), anywhere in a spec."""
+    if isinstance(spec, Record):
+        for f in spec.fields:
+            if f.spec is NEXT:
+                out.add(f.name)
+            else:
+                _target_keys(f.spec, out)
+    elif isinstance(spec, ListOf):
+        _target_keys(spec.item, out)
+    return out
+
+
+#: Keys that hold links, at any depth of any node type (`next`, `pass`, `default`,
+#: ...): what a broken node still tells about where it leads.
+TARGET_KEYS = frozenset(key for cls in NODE_TYPES.values() for key in _target_keys(cls.spec, set()))
+#: The keys of a node that hold its links or lists of them (`choices`, `cases`,
+#: `fallback`, `next`...), for every node type, and `type`: an error in one of them
+#: makes the node's links untrustworthy.
+LINK_FIELDS = frozenset(
+    {"type"}
+    | {
+        f.name
+        for cls in NODE_TYPES.values()
+        for f in cls.spec.fields
+        if f.spec is NEXT or _target_keys(f.spec, set())
+    }
+)
+
 TUTORIAL_STEP = Record(
     description="One step of a tutorial.",
     noun=N_("tutorial step"),
     fields=(
         Field("id", NodeId("An optional id for the step (default: step-N)."), required=False),
         Field("title", Str(description="The step's heading.", lenient=True), required=True),
-        Field("text", Text("The step's content, in Markdown."), required=True),
         Field("caution", CAUTION),
+        Field("text", Text("The step's content, in Markdown."), required=True),
     ),
 )
 
@@ -521,7 +577,9 @@ GUIDE_TEST = Record(
     description="A walk through the guide and where it must end.",
     noun=N_("test"),
     fields=(
+        # In the order a test reads: what it is, on which facts, the walk, where it ends.
         Field("name", Str(description="What the test checks.", lenient=True), required=True),
+        Field("facts", FACTS),
         Field(
             "path",
             ListOf(
@@ -548,7 +606,6 @@ GUIDE_TEST = Record(
             Enum(OUTCOMES, description="The outcome the answers must reach."),
         ),
         Field("node", NodeId("The node the answers must stop on."), required=False),
-        Field("facts", FACTS),
     ),
 )
 
@@ -683,6 +740,9 @@ class GuideTest:
     path: tuple[str, ...] = ()
     #: Facts the test walks with (instead of the machine's), e.g. os: linux.
     facts: tuple[tuple[str, str], ...] = ()
+    #: Where each item of `path` and of `answers` was written (for diagnostics).
+    path_pos: tuple[Pos, ...] = field(default=(), compare=False)
+    answer_pos: tuple[Pos, ...] = field(default=(), compare=False)
 
 
 @record

@@ -15,7 +15,7 @@ import re
 
 from ..i18n import N_, _, ngettext, translate
 from ..record import field, record
-from .diagnostics import Pos, Reporter, closest, did_you_mean, suggestion
+from .diagnostics import Diagnostic, Pos, Reporter, closest, did_you_mean, suggestion
 from .text import clean_text
 from .yvalues import KIND_NAMES, YMap, YScalar, YSeq, YValue, kind_of
 
@@ -198,6 +198,23 @@ class Const(Spec):
     description: str = ""
 
     def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
+        if (
+            isinstance(value, YScalar)
+            and value.kind == "str"
+            and not isinstance(self.value, str)
+            and value.value.strip() == str(self.value)
+        ):
+            # `format: "1"`: the right value, quoted. Saying "is 1, but reads only 1"
+            # would leave the writer nothing to change.
+            rep.error(
+                value.pos,
+                "wrong-type",
+                _('{where} must be the number {value}, not the text "{text}"').format(
+                    where=where, value=self.value, text=value.value
+                ),
+                _("write it without quotes: {value}").format(value=self.value),
+            )
+            return INVALID
         if not isinstance(value, YScalar) or value.value != self.value or value.kind == "bool":
             shown = value.raw if isinstance(value, YScalar) else _got(value)
             rep.error(
@@ -295,13 +312,17 @@ class ListOf(Spec):
             )
         noun = getattr(self.item, "noun", None)
         noun = _words(noun) if noun else _("item")
-        out = [
-            self.item.check(
+        out = Items()
+        for i, v in enumerate(value.items):
+            checked = self.item.check(
                 v, rep, Where(N_("{noun} {n} of {where}"), noun=noun, n=i + 1, where=where)
             )
-            for i, v in enumerate(value.items)
-        ]
-        return [v for v in out if v is not INVALID]
+            if checked is not INVALID:
+                out.append(checked)
+                out.pos.append(v.pos)
+            else:
+                out.dropped += 1
+        return out
 
     def json_schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -312,6 +333,44 @@ class ListOf(Spec):
         if self.min_items:
             out["minItems"] = self.min_items
         return out
+
+
+class Items(list):  # type: ignore[type-arg]
+    """A checked list: its valid items, where each was written (`pos`, in step with
+    the items), and how many items were dropped as invalid: the checks across
+    nodes and tests must know when a list they see is not the whole list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pos: list[Pos] = []
+        self.dropped = 0
+
+
+class Checked(dict):  # type: ignore[type-arg]
+    """A checked mapping of ids (`MapOf`): the valid items by key, and the items that
+    had an error (`broken`: key -> (where the key is, the first error, the value as
+    written)). A broken node still exists: links to it are not unknown, and what
+    depends on it is skipped rather than reported a second time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken: dict[str, tuple[Pos, Diagnostic, YValue]] = {}
+
+
+def first_error(
+    items: list[Diagnostic], since: int, value: YValue | None = None
+) -> Diagnostic | None:
+    """The first error reported after `since` (an index into a Reporter's items);
+    else, for a value refused without a word (a tagged value: its tag was
+    reported when the file was read), the error reported where it is."""
+    for d in items[since:]:
+        if d.is_error:
+            return d
+    if isinstance(value, YScalar) and value.kind == "tagged":
+        for d in items[:since]:
+            if d.is_error and (d.line, d.column) == tuple(value.pos):
+                return d
+    return None
 
 
 @record
@@ -330,6 +389,9 @@ class Rec:
     values: dict[str, Any]
     key_pos: dict[str, Pos]
     value_pos: dict[str, Pos]
+    #: The first error under each key (a bad value, an unknown key, a missing key):
+    #: what the checks across nodes must not trust.
+    errors: dict[str, Diagnostic] = field(default_factory=dict)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
@@ -348,33 +410,53 @@ class Record(Spec):
     #: Extra fields accepted silently (a discriminator checked by the parent).
     passthrough: tuple[str, ...] = ()
 
-    def check(self, value: YValue, rep: Reporter, where: str | Where) -> Any:
+    def check(
+        self,
+        value: YValue,
+        rep: Reporter,
+        where: str | Where,
+        elsewhere: Callable[[str], str | None] | None = None,
+    ) -> Any:
+        """`elsewhere` (from `Tagged`) names, for a key this record does not take,
+        where such a key does belong: a hint better than a spelling guess."""
         if not isinstance(value, YMap):
             return self._type_error(value, rep, where, _("a mapping of keys to values"))
         known = {f.name: f for f in self.fields}
         values: dict[str, Any] = {}
         value_pos: dict[str, Pos] = {}
+        errors: dict[str, Diagnostic] = {}
         suggested: set[str] = set()
         for key, item in value.items.items():
             if key in self.passthrough:
                 continue
             fspec = known.get(key)
+            before = len(rep.items)
+            close = None
             if fspec is None:
-                missing = [n for n in known if n not in value.items]
-                close = closest(key, missing) or closest(key, list(known))
-                if close:
-                    suggested.add(close)
+                hint = elsewhere(key) if elsewhere is not None else None
+                if hint is None:
+                    missing = [n for n in known if n not in value.items]
+                    close = closest(key, missing) or closest(key, list(known))
+                    if close:
+                        suggested.add(close)
+                        hint = suggestion(close)
                 rep.error(
                     value.key_pos[key],
                     "unknown-key",
                     _("unknown key '{key}' in {where}").format(key=key, where=where),
-                    suggestion(close) if close else None,
+                    hint,
                 )
-                continue
-            checked = fspec.spec.check(item, rep, _of(key, where))
-            value_pos[key] = item.pos
-            if checked is not INVALID:
-                values[key] = checked
+            else:
+                checked = fspec.spec.check(item, rep, _of(key, where))
+                value_pos[key] = item.pos
+                if checked is not INVALID:
+                    values[key] = checked
+            if len(rep.items) > before or (fspec is not None and checked is INVALID):
+                error = first_error(rep.items, before, item)
+                if error is not None:
+                    errors[key] = error
+                    if fspec is None and hint is not None and close in known:
+                        errors.setdefault(close, error)  # `sumary`: 'summary' is not missing
         for f in self.fields:
             if f.name not in value.items:
                 if f.required and f.name not in suggested:  # a typo, reported once
@@ -383,9 +465,12 @@ class Record(Spec):
                         "missing-key",
                         _("{where} has no '{key}'").format(where=where, key=f.name),
                     )
+                    errors[f.name] = rep.items[-1]
+                elif f.required:
+                    errors[f.name] = next(iter(errors.values()))
                 elif f.default is not None:
                     values[f.name] = f.default() if callable(f.default) else f.default
-        return Rec(value.pos, values, dict(value.key_pos), value_pos)
+        return Rec(value.pos, values, dict(value.key_pos), value_pos, errors)
 
     def json_schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -423,39 +508,114 @@ class Tagged(Spec):
                 _("{where} has no '{key}' (one of: {values})").format(
                     where=where, key=self.key, values=", ".join(self.variants)
                 ),
+                self._by_keys_hint(value, None),
             )
             return INVALID
-        if not isinstance(tag, YScalar) or tag.value not in self.variants:
-            shown = tag.raw if isinstance(tag, YScalar) else _got(tag)
-            rep.error(
-                tag.pos,
-                "unknown-type",
-                _("'{value}' is not a {key} of node; known: {values}").format(
-                    value=shown, key=self.key, values=", ".join(self.variants)
-                ),
-                did_you_mean(str(shown), list(self.variants)),
-            )
+        if isinstance(tag, YScalar) and tag.value in self.variants:
+            name = tag.value
+            rec = self.variants[name].check(value, rep, where, self._elsewhere(name))
+            if rec is not INVALID:
+                rec.values[self.key] = name
+            return rec
+        shown = tag.raw if isinstance(tag, YScalar) else _got(tag)
+        guess = self.guess(value, str(shown))
+        rep.error(
+            tag.pos,
+            "unknown-type",
+            _("'{value}' is not a {key} of node; known: {values}").format(
+                value=shown, key=self.key, values=", ".join(self.variants)
+            ),
+            did_you_mean(str(shown), list(self.variants)) or self._by_keys_hint(value, guess),
+        )
+        cause = rep.items[-1]
+        if guess is None:
             return INVALID
-        rec = self.variants[tag.value].check(value, rep, where)
+        # Check the rest as the type it most likely is: its other mistakes are
+        # reported now, not after the type is fixed.
+        rec = self.variants[guess].check(value, rep, where, self._elsewhere(guess))
         if rec is not INVALID:
-            rec.values[self.key] = tag.value
+            rec.values[self.key] = guess
+            rec.errors = {self.key: cause, **rec.errors}
         return rec
 
+    def guess(self, value: YMap, written: str) -> str | None:
+        """The variant a mapping with an unknown tag most likely is: the one its
+        spelling is close to, unless its keys clearly say another; None when
+        nothing fits."""
+        keys = [k for k in value.items if k != self.key]
+        scores = {}
+        for name, rec in self.variants.items():
+            known = {f.name for f in rec.fields}
+            scores[name] = sum(1 if k in known else -1 for k in keys)
+        best = max(scores.values(), default=0)
+        spelled = closest(written, list(self.variants))
+        if spelled is not None and scores[spelled] >= best - 1:
+            return spelled
+        if best <= 0:
+            return None
+        winners = [name for name, score in scores.items() if score == best]
+        return winners[0] if len(winners) == 1 else None
+
+    def _by_keys_hint(self, value: YMap, guess: str | None) -> str | None:
+        guess = guess or self.guess(value, "")
+        if guess is None:
+            return None
+        return _("its keys are those of a '{type}'").format(type=guess)
+
+    def _elsewhere(self, name: str) -> Callable[[str], str | None]:
+        """For variant `name`: where a key it does not take belongs instead."""
+
+        def hint(key: str) -> str | None:
+            owners = [
+                other
+                for other, rec in self.variants.items()
+                if other != name and any(f.name == key for f in rec.fields)
+            ]
+            if not owners:
+                return None
+            own = ", ".join(f.name for f in self.variants[name].fields)
+            return _("'{key}' belongs in {owners} nodes; {type} nodes take: {keys}").format(
+                key=key, owners=", ".join(owners), type=name, keys=own
+            )
+
+        return hint
+
     def json_schema(self) -> dict[str, Any]:
-        variants = []
+        """The key as an enum (completion, hover, a typo flagged), then one if/then per
+        variant: an editor offers in a node only its own type's keys, and refuses
+        the others (`additionalProperties: false` in each `then`)."""
+        names = list(self.variants)
+        rules = []
         for name, rec in self.variants.items():
             schema = rec.json_schema()
+            props = {k: v for k, v in schema["properties"].items() if k != self.key}
             schema["properties"] = {
-                self.key: {"const": name, "description": f"The node type: {name}."},
-                **schema["properties"],
+                self.key: {"const": name, "description": f"{rec.description} ({name})"},
+                **props,
             }
             schema["required"] = [self.key, *schema.get("required", [])]
-            variants.append(schema)
+            rules.append(
+                {
+                    "if": {"properties": {self.key: {"const": name}}, "required": [self.key]},
+                    "then": schema,
+                }
+            )
         return {
             "type": "object",
             "description": self.description,
             "required": [self.key],
-            "oneOf": variants,
+            "properties": {
+                self.key: {
+                    "enum": names,
+                    "description": (
+                        f"What kind of node this is; it says which other keys the node "
+                        f"takes. One of: {', '.join(names)}."
+                    ),
+                    "enumDescriptions": [rec.description for rec in self.variants.values()],
+                    "markdownEnumDescriptions": [rec.description for rec in self.variants.values()],
+                }
+            },
+            "allOf": rules,
         }
 
 
@@ -476,16 +636,23 @@ class MapOf(Spec):
             return self._type_error(value, rep, where, _("a mapping of ids to values"))
         if len(value.items) < self.min_items:
             rep.error(value.pos, "too-few-items", _("{where} is empty").format(where=where))
-        out: dict[str, tuple[Pos, Any]] = {}
+        out = Checked()
         key_noun = _words(self.key_noun)
         item_noun = _words(self.item_noun)
         for key, item in value.items.items():
             kpos = value.key_pos[key]
-            checked_key = self.key.check(YScalar(kpos, key, "str", key), rep, key_noun)
+            before = len(rep.items)
+            self.key.check(YScalar(kpos, key, "str", key), rep, key_noun)
             name = Where(N_("{noun} '{key}'"), noun=item_noun, key=key) if item_noun else f"'{key}'"
             checked = self.value.check(item, rep, name)
-            if checked is not INVALID and checked_key is not INVALID:
+            if checked is not INVALID:
+                # Kept even under a bad key (an error already): what it holds is
+                # still checked across the mapping.
                 out[key] = (kpos, checked)
+            if len(rep.items) > before or checked is INVALID:
+                error = first_error(rep.items, before, item)
+                if error is not None:
+                    out.broken[key] = (kpos, error, item)
         return out
 
     def json_schema(self) -> dict[str, Any]:

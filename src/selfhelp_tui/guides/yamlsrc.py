@@ -10,6 +10,7 @@ expansion and nesting depth are bounded so an "alias bomb" costs nothing.
 from __future__ import annotations
 
 import codecs
+import re
 
 import yaml
 
@@ -290,7 +291,87 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> Diagnostic
         hint = _("indent with spaces, not tabs")
     elif "end of stream" in problem and exc.context and "quoted" in exc.context:
         hint = _("close the quote")
+    elif any(words in problem for words in _INDENT_PROBLEMS):
+        hint = _indent_hint(lines, pos.line - 1)
     return Diagnostic(file, pos.line, pos.column, Severity.ERROR, "yaml-syntax", message, hint)
+
+
+#: What PyYAML and libyaml say where a key is indented wrongly.
+_INDENT_PROBLEMS = (
+    "mapping values are not allowed",
+    "expected <block end>",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+)
+
+#: A line that starts an entry of a block collection: `key:`, `- key:` or `- x`.
+_ENTRY = re.compile(r"^( *)((?:- +)*)(?:([^\s#'\"\-?:][^#]*?|\"[^\"]*\"|'[^']*') *:(?: |$))?")
+
+
+def _entry(line: str) -> tuple[int, str | None, str] | None:
+    """(column of the first key or dash, the key, what follows the key's colon)
+    of a line that starts an entry; None for other lines."""
+    m = _ENTRY.match(line)
+    if m is None or not line.strip() or line.lstrip().startswith("#"):
+        return None
+    indent, dashes, key = m.group(1), m.group(2), m.group(3)
+    if key is None and not dashes:
+        return None  # a value's second line
+    column = len(indent) + len(dashes) if key is not None else len(indent)
+    return column, key, line[m.end() :].split(" #", 1)[0].strip()
+
+
+def _keys_before(lines: list[str], n: int) -> list[tuple[int, int, str, bool]]:
+    """(line, column, key, whether a mapping opens under it) of the keys above
+    line `n`, leaving out the text of block scalars (`|`, `>`)."""
+    out: list[tuple[int, int, str, bool]] = []
+    text_above = -1  # the column of the key whose block text is being read, or -1
+    for k in range(n):
+        line = lines[k]
+        lead = len(line) - len(line.lstrip(" "))
+        if text_above >= 0 and (not line.strip() or lead > text_above):
+            continue
+        text_above = -1
+        e = _entry(line)
+        if e is None or e[1] is None:
+            continue
+        column, key, rest = e
+        if rest[:1] in ("|", ">"):
+            text_above = column
+        out.append((k, column, key, rest == ""))
+    return out
+
+
+def _indent_hint(lines: list[str], n: int) -> str | None:
+    """Why a key breaks the YAML, when it is a matter of indentation: the keys of
+    one mapping must start in one column, and the last key before it says which."""
+    if not 0 <= n < len(lines):
+        return None
+    here = _entry(lines[n])
+    if here is None or here[1] is None:
+        return None
+    column, key, _rest = here
+    keys = _keys_before(lines, n)
+    if not keys:
+        return None
+    line, other_column, other, opens = keys[-1]
+    if column == other_column or (column > other_column and opens):
+        return None  # a sibling, or the first key under its parent: not this
+    if column < other_column:
+        outer, parents = other_column, set()
+        for _line, c, _key, _opens in reversed(keys):
+            if c < outer:
+                outer = c
+                parents.add(c)
+        if column in parents:
+            return None  # back out to a parent's column: the indentation is right
+    return ngettext(
+        "'{key}' is indented {n} space, but '{other}' on line {line} above it {m}: "
+        "the keys of one mapping start in the same column",
+        "'{key}' is indented {n} spaces, but '{other}' on line {line} above it {m}: "
+        "the keys of one mapping start in the same column",
+        column,
+    ).format(key=key, n=column, other=other, line=line + 1, m=other_column)
 
 
 def parse(data: bytes, rep: Reporter) -> YValue | None:
