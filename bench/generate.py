@@ -11,6 +11,9 @@ from pathlib import Path
 
 import yaml
 
+#: The C emitter where PyYAML has it: a 10,000-guide library in seconds, not minutes.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 WORDS = [
     "check",
     "the",
@@ -94,7 +97,8 @@ def guide(i: int, nodes: int, total: int, rng: random.Random) -> dict:  # type: 
         "title": sentence(rng, 5),
         "summary": sentence(rng, 14),
         "tags": rng.sample(WORDS, 3),
-        "symptoms": [sentence(rng, 4) for _ in range(4)],
+        # The home-screen figure types this: every guide matches it (bench/in_app.py).
+        "symptoms": [sentence(rng, 4) for _ in range(4)] + ["Bench library"],
         "start": "n0",
         "nodes": body,
     }
@@ -106,6 +110,50 @@ def generate(folder: Path, guides: int, nodes: int, seed: int = 1) -> Path:
     for i in range(guides):
         data = guide(i, nodes, guides, rng)
         (folder / f"g{i:05d}.yaml").write_text(
-            yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8"
+            yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
     return folder
+
+
+def walk_guide(folder: Path, answers: int, seed: int = 9) -> tuple[str, list[str]]:
+    """A guide whose walk taking the first choice at every question is `answers`
+    answers long (questions and steps in turn, the other choices ending early), and
+    those answers. For the plain walks, in a folder of a big library."""
+    rng = random.Random(seed)
+    body: dict[str, dict] = {}  # type: ignore[type-arg]
+    script: list[str] = []
+    for j in range(answers):
+        onward = f"w{j + 1}" if j + 1 < answers else "done"
+        if j % 3 == 2:
+            body[f"w{j}"] = {"type": "step", "text": text(rng), "next": onward}
+            script.append("next")
+        else:
+            body[f"w{j}"] = {
+                "type": "question",
+                "text": text(rng),
+                "choices": [
+                    {"label": f"{sentence(rng, 3)} (1)", "next": onward},
+                    {"label": f"{sentence(rng, 3)} (2)", "next": "other"},
+                    {"label": f"{sentence(rng, 3)} (3)", "next": f"w{max(j - 1, 0)}"},
+                ],
+            }
+            script.append("1")
+    body["done"] = {"type": "outcome", "result": "resolved", "text": text(rng)}
+    body["other"] = {"type": "outcome", "result": "escalate", "text": text(rng)}
+    data = {
+        "format": 1,
+        "id": "walk-long",
+        "version": 1,
+        "kind": "troubleshooter",
+        "title": "A long walk",
+        "summary": sentence(rng, 14),
+        "tags": ["bench"],
+        "symptoms": ["Bench library", sentence(rng, 4)],
+        "start": "w0",
+        "nodes": body,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "walk-long.yaml").write_text(
+        yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
+    return "walk-long", script

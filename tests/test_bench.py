@@ -11,16 +11,24 @@ from pathlib import Path
 from .conftest import ROOT
 
 FIGURES = [
-    "start to first screen (cold)",
-    "start to first screen (warm)",
-    "peak RSS of the TUI",
+    "start to first screen (cold, 6 guides)",
+    "start to first screen (warm, 6 guides)",
+    "start to first screen (warm, 12 guides)",
+    "peak RSS of the TUI (6 guides)",
     "validate the whole library",
-    "plain --answers walk",
-    "search, key press to results (p95)",
+    "plain walk, 5 answers, in a 7-guide library",
+    "plain walk, first of a guide never opened",
+    "plain walk after the folder set changed",
+    "home screen, key press to last repaint (p95)",
     "a step in a 8-node guide (p95)",
     "log one record (p95)",
     "feedback report over 200 records",
     "upload 300 records to a local server",
+    "trick: paused garbage collector",
+    "trick: compiled interface catalogs (marshal)",
+    "trick: guide kept as last opened (pickle)",
+    "trick: lean YAML tag resolver",
+    "trick: library cache (pickle)",
 ]
 
 
@@ -28,8 +36,8 @@ def test_runner_prints_every_figure_with_floor_ratio_target_and_result(tmp_path:
     out = tmp_path / "rows.json"
     proc = subprocess.run(
         [sys.executable, "-m", "bench", "--guides", "6", "--nodes", "8", "--step-nodes", "8",
-         "--repeat", "1", "--feedback-records", "200", "--upload-records", "300",
-         "--json", str(out)],
+         "--repeat", "1", "--warm-sizes", "6,12", "--walk-answers", "5",
+         "--feedback-records", "200", "--upload-records", "300", "--json", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -38,6 +46,12 @@ def test_runner_prints_every_figure_with_floor_ratio_target_and_result(tmp_path:
     for figure in FIGURES:
         assert any(n.startswith(figure) for n in names), figure
     for row in rows:
-        assert row["value"] is not None and row["ok"] in (True, False) and row["target"]
-    assert proc.stdout.count(" pass") + proc.stdout.count(" FAIL") == len(rows)
+        if row["name"].startswith("trick: record.py") and row["value"] is None:
+            continue  # measured only where msgspec is installed
+        assert row["value"] is not None and row["ok"] in (True, False) and row["target"], row
+    floored = [r for r in rows if r["name"].startswith(("start to", "validate", "plain walk"))]
+    assert floored and all(r["floor"] and r["ratio"] for r in floored)
+    assert proc.stdout.count(" pass") + proc.stdout.count(" FAIL") + proc.stdout.count(
+        " n/a"
+    ) >= len(rows)
     assert "machine:" in proc.stdout

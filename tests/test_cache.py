@@ -31,6 +31,11 @@ def _load(folder: Path, cache: Path, lang: str | None = None):  # type: ignore[n
     return load_library([Source(folder, "mine")], cache=cache, mode=LoadMode(lang=lang))
 
 
+def _slot_files(cache: Path) -> list[Path]:
+    """The cache's files: one per set of guide folders (guides/cache.py MAX_SLOTS)."""
+    return sorted(cache.parent.glob(f"{cache.stem}-*{cache.suffix}"))
+
+
 def _touch_later(path: Path) -> None:
     later = time.time() + 5
     os.utime(path, (later, later))
@@ -53,7 +58,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_warm_start_reads_no_guide_and_gives_the_same_library(tmp_path: Path, reads) -> None:  # type: ignore[no-untyped-def]
     folder, cache = _copy(tmp_path), tmp_path / "cache" / "library.pickle"
     cold = _load(folder, cache)
-    assert cache.exists() and sorted(reads) == ["first-steps.yaml", "printer.yaml"]
+    assert len(_slot_files(cache)) == 1 and sorted(reads) == ["first-steps.yaml", "printer.yaml"]
     reads.clear()
     warm = _load(folder, cache)
     assert reads == []
@@ -129,11 +134,13 @@ def test_diagnostics_follow_the_language_not_the_cache(tmp_path: Path, write_gui
 
 def test_a_broken_or_foreign_cache_file_is_ignored(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
+    slot = library._slot([Source(folder, "mine")])
     for content in (b"", b"not a pickle", pickle.dumps({"key": "another version", "files": []})):
         cache = tmp_path / "c.pickle"
-        cache.write_bytes(content)
+        cache.with_name(f"c-{slot}.pickle").write_bytes(content)
         assert set(_load(folder, cache).guides) == {"printer", "first-steps"}
-        assert LibraryCache(cache, LoadMode(), True).data  # rewritten with real entries
+        # rewritten with real entries
+        assert LibraryCache(cache, LoadMode(), True, slot=slot).data
 
 
 def test_the_cli_uses_the_cache_in_the_data_folder(tmp_path: Path, cli_env) -> None:  # type: ignore[no-untyped-def]
@@ -148,7 +155,7 @@ def test_the_cli_uses_the_cache_in_the_data_folder(tmp_path: Path, cli_env) -> N
             capture_output=True, text=True, env=cli_env, timeout=60,
         )  # fmt: skip
         assert done.returncode == 0 and "printer" in done.stdout
-    assert (Path(cli_env["SELFHELP_DATA_DIR"]) / "cache" / "library.pickle").exists()
+    assert _slot_files(Path(cli_env["SELFHELP_DATA_DIR"]) / "cache" / "library.pickle")
 
 
 def test_a_warm_start_needs_neither_the_yaml_reader_nor_the_guide_model(tmp_path: Path) -> None:
@@ -268,3 +275,59 @@ def test_a_damaged_opened_guide_is_read_again(tmp_path: Path, opens) -> None:  #
     (cache.parent / "opened" / "printer.pickle").write_bytes(b"\x80\x05garbage")
     assert _open(folder, cache, opens) == (first, ["printer.yaml"])
     assert _open(folder, cache, opens) == (first, [])  # written again, whole
+
+
+def test_each_folder_set_keeps_its_own_cache(
+    tmp_path: Path, reads, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Switching between folder sets (the bundled guides, then a customer's folder
+    beside them, then back) parses nothing that was parsed before, and a set seen
+    before is taken whole: no checks across guides are made again."""
+    rebuilt: list[int] = []
+    real_fill = library._fill
+
+    def fill(lib, entries, sources_of, policy):  # type: ignore[no-untyped-def]
+        rebuilt.append(len(entries))
+        return real_fill(lib, entries, sources_of, policy)
+
+    monkeypatch.setattr(library, "_fill", fill)
+    mine = _copy(tmp_path)
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "other.yaml").write_text(
+        (LIBRARY / "printer.yaml").read_text().replace("id: printer", "id: printer-two")
+    )
+    cache = tmp_path / "cache" / "library.pickle"
+    one = [Source(mine, "mine")]
+    both = [Source(mine, "mine"), Source(theirs, "theirs")]
+    load_library(one, cache=cache)
+    reads.clear()
+    lib = load_library(both, cache=cache)
+    assert reads == ["other.yaml"]  # the files of the first set are not read again
+    assert set(lib.guides) == {"printer", "first-steps", "printer-two"}
+    reads.clear()
+    rebuilt.clear()
+    assert set(load_library(one, cache=cache).guides) == {"printer", "first-steps"}
+    assert set(load_library(both, cache=cache).guides) == {"printer", "first-steps", "printer-two"}
+    assert reads == [] and rebuilt == []
+    assert len(_slot_files(cache)) == 2
+
+
+def test_the_least_recently_used_folder_sets_are_dropped(tmp_path: Path, reads) -> None:  # type: ignore[no-untyped-def]
+    from selfhelp_tui.guides.cache import MAX_SLOTS
+
+    mine = _copy(tmp_path)
+    cache = tmp_path / "cache" / "library.pickle"
+    first = [Source(mine, "mine")]
+    load_library(first, cache=cache)
+    for i in range(MAX_SLOTS + 2):
+        extra = tmp_path / f"extra-{i}"
+        extra.mkdir()
+        load_library([*first, Source(extra, f"x{i}")], cache=cache)
+        if i == MAX_SLOTS // 2:
+            load_library(first, cache=cache)  # used again: kept
+        time.sleep(0.01)  # distinct modification times
+    assert len(_slot_files(cache)) == MAX_SLOTS
+    reads.clear()
+    load_library(first, cache=cache)
+    assert reads == []

@@ -141,6 +141,10 @@ def test_translated_bundled_guides_are_fully_translated(cli_env) -> None:  # typ
     # Never vacuous: the tutorial every reader starts with is always translated, and
     # a guide waiting for its translators still has its translation files.
     assert "getting-started" in TRANSLATED
+    # Every bundled guide into every reader's language, unless it waits (above).
+    for guide in sorted({p.stem for p in BUNDLED.glob("*.yaml")} - AWAITING_TRANSLATION):
+        for lang in ("nb", "hu", "es", "ru", "ca"):
+            assert (BUNDLED / f"{guide}.{lang}.po").is_file(), f"{guide} has no {lang} translation"
     assert all(any(BUNDLED.glob(f"{guide}.*.po")) for guide in AWAITING_TRANSLATION)
     # The whole folder, so links between guides resolve.
     proc = run(

@@ -53,14 +53,58 @@ def has_language(guide_id: str, lang: str) -> bool:
     return lang == source_lang or (info.path.with_name(f"{info.path.stem}.{lang}.po")).exists()
 
 
+MISSES = Path(__file__).parent / "data" / "search_misses.yaml"
+
+
+def known_misses() -> set[tuple[str, str, str]]:
+    """(guide, lang, query) known not to put their guide first everywhere yet."""
+    data = yaml.safe_load(MISSES.read_text(encoding="utf-8")) or {}
+    return {(g, lang, q) for g, by_lang in data.items() for lang, qs in by_lang.items() for q in qs}
+
+
 def split_cases() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """(guide, lang, query) that must pass now, and those waiting for a translation."""
+    """(guide, lang, query) that must pass now, and those waiting for a translation
+    (the known misses are neither: see test_known_misses_are_still_misses)."""
     due, pending = [], []
+    misses = known_misses()
     for guide_id, by_lang in queries().items():
         for lang, texts in by_lang.items():
             for text in texts:
+                if (guide_id, lang, text) in misses:
+                    continue
                 (due if has_language(guide_id, lang) else pending).append((guide_id, lang, text))
     return due, pending
+
+
+class KnownSearchMisses(UserWarning):
+    """Queries that do not find their guide first everywhere yet (listed in every run)."""
+
+
+def test_known_misses_are_still_misses() -> None:
+    """Each listed miss is a real query of search_queries.yaml that still fails under
+    at least one interface language: once fixed, it must leave the list (and is
+    then held to the rule like every other query)."""
+    every = {(g, lang, q) for g, by in queries().items() for lang, qs in by.items() for q in qs}
+    misses = known_misses()
+    assert misses <= every, f"not queries of search_queries.yaml: {misses - every}"
+    fixed = []
+    for guide_id, lang, text in sorted(misses):
+        failing_somewhere = False
+        for ui in LANGS:
+            use_language(ui)
+            hits = bundled_index(ui).search(text)
+            if not hits or hits[0].guide.id != guide_id:
+                failing_somewhere = True
+                break
+        if not failing_somewhere:
+            fixed.append(f"{guide_id} [{lang}] {text}")
+    assert not fixed, "now found first everywhere: take out of search_misses.yaml:\n" + "\n".join(
+        fixed
+    )
+    if misses:
+        warnings.warn(
+            KnownSearchMisses(f"{len(misses)} search queries miss their guide"), stacklevel=1
+        )
 
 
 class PendingSearchQueries(UserWarning):

@@ -233,62 +233,69 @@ def _big_library(tmp_path: Path, count: int = 250):  # type: ignore[no-untyped-d
     return load_library([Source(generate(tmp_path / "lib", count, 3), "big")])
 
 
-async def test_a_long_list_is_shown_at_once_and_completed_right_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_long_list_shows_a_page_and_grows_as_the_reader_goes(tmp_path: Path) -> None:
+    """The list never holds more entries than a page beyond what the reader has
+    reached: nothing is added while they only look, a page is added as they move
+    near the end, and End (repeated) reaches every guide, in order, once."""
     from selfhelp_tui.tui.app import SelfhelpApp
     from selfhelp_tui.tui.screens import home
 
-    # Long enough to look at the list before it is completed, on a slow machine too.
-    monkeypatch.setattr(home, "FILL_DELAY", 2.0)
     library = _big_library(tmp_path)
     app = SelfhelpApp(library)
     async with app.run_test() as pilot:
         await pilot.pause()
         first = _listed(app)
-        assert len(first) == home.FIRST_PAINT
-        await pilot.pause(2.3)
+        assert len(first) == home.PAGE
+        await pilot.pause(home.INDEX_DELAY + 0.3)  # the index is made; the list stays
+        assert _listed(app) == first
+        app.screen.query_one("#guide-list", OptionList).focus()
+        for _ in range(3):
+            await pilot.press("end")  # the end of what is there: a page more each time
+            await pilot.pause()
         whole = _listed(app)
-        assert whole[: home.FIRST_PAINT] == first
+        assert whole[: home.PAGE] == first
         assert whole == [g.id for g in library.sorted_guides()]
         assert len(set(whole)) == 250
 
 
-async def test_a_search_typed_before_the_list_is_complete_is_not_undone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_search_matching_every_guide_makes_only_a_page(tmp_path: Path) -> None:
+    """Every guide matches `g0` (their ids): the list is one page, as is the whole
+    list again after Escape; a search typed before the index is made still finds."""
     from selfhelp_tui.tui.app import SelfhelpApp
     from selfhelp_tui.tui.screens import home
 
-    monkeypatch.setattr(home, "FILL_DELAY", 1.0)
-    app = SelfhelpApp(_big_library(tmp_path))
+    library = _big_library(tmp_path)
+    app = SelfhelpApp(library)
     async with app.run_test() as pilot:
         await pilot.press(*"g00042")
-        assert len(_listed(app)) < home.FIRST_PAINT  # typed before the list was completed
-        await pilot.pause(1.3)
+        await pilot.pause()
         found = _listed(app)
         assert found and found[0] == "g00042" and len(found) < 250
+        await pilot.press(*["backspace"] * 4)
+        await pilot.pause()
+        assert len(app.screen.index.search("g0")) == 250
+        assert len(_listed(app)) == home.PAGE
         await pilot.press("escape")
         await pilot.pause()
-        assert len(_listed(app)) == 250
+        assert _listed(app) == [g.id for g in library.sorted_guides()][: home.PAGE]
 
 
-async def test_moving_towards_the_end_of_a_partial_list_completes_it_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_moving_or_scrolling_towards_the_end_adds_the_next_page(tmp_path: Path) -> None:
     from selfhelp_tui.tui.app import SelfhelpApp
     from selfhelp_tui.tui.screens import home
 
-    monkeypatch.setattr(home, "FILL_DELAY", 60.0)  # never, within this test
     app = SelfhelpApp(_big_library(tmp_path))
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert len(_listed(app)) == home.FIRST_PAINT
-        await pilot.press(*["down"] * (home.FIRST_PAINT - home.FILL_MARGIN - 1))
+        assert len(_listed(app)) == home.PAGE
+        await pilot.press(*["down"] * (home.PAGE - home.FILL_MARGIN - 1))
         await pilot.pause()
-        assert len(_listed(app)) == home.FIRST_PAINT
+        assert len(_listed(app)) == home.PAGE
         await pilot.press("down")
         await pilot.pause()
-        assert len(_listed(app)) == 250
+        assert len(_listed(app)) == 2 * home.PAGE
         options = app.screen.query_one("#guide-list", OptionList)
-        assert options.highlighted == home.FIRST_PAINT - home.FILL_MARGIN
+        assert options.highlighted == home.PAGE - home.FILL_MARGIN
+        options.scroll_end(animate=False, immediate=True)  # the mouse wheel, at once
+        await pilot.pause()
+        assert len(_listed(app)) == 250

@@ -47,6 +47,12 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         help=_("hide figures built from fewer than K sessions (default: 5)"),
     )
     rep.add_argument(
+        "--all",
+        action="store_true",
+        dest="all_nodes",
+        help=_("list every node of every guide (default: the worst few of each)"),
+    )
+    rep.add_argument(
         "--html",
         metavar="FILE",
         help=_("also write a page with each guide's tree coloured by where readers stop"),
@@ -309,7 +315,7 @@ def _report(args: argparse.Namespace, ctx: Context) -> int:
     elif args.format == "csv":
         sys.stdout.write(report.to_csv(built, min_count))
     else:
-        report.print_tables(built, min_count)
+        report.print_tables(built, min_count, args.all_nodes)
     code = 0
     if args.html:
         from ..feedback.html import write_html

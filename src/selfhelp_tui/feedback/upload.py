@@ -276,16 +276,17 @@ class Uploader:
         """A record that is not of the documented schema (a log written by hand, or
         by a broken version) is set aside as rejected here, never sent: it would
         only make the server refuse its whole batch."""
-        bad = [r for r in batch if record_problem(r) is not None]
-        if not bad:
+        sound = [record_problem(r) is None for r in batch]
+        if all(sound):
             return batch
+        bad = [r for r, ok in zip(batch, sound, strict=True) if not ok]
         ids = [r["record_id"] for r in bad if isinstance(r, dict) and "record_id" in r]
         if len(ids) < len(bad):  # nothing to set them aside by: never loop on them
             raise StoreError("other", "a record in the log has no record_id")
         self.store.mark(ids, "rejected")
         result.rejected += len(ids)
         result.log.append(f"{len(ids)} records set aside: not outcome records of schema 1")
-        return [r for r in batch if record_problem(r) is None]
+        return [r for r, ok in zip(batch, sound, strict=True) if ok]
 
     def _body(self, batch: list[dict[str, Any]]) -> tuple[bytes, dict[str, str]]:
         headers = {"Idempotency-Key": idempotency_key(batch), "User-Agent": "selfhelp-feedback"}

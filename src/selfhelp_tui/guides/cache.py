@@ -1,8 +1,8 @@
 """A cache of the library, so a big library opens as fast as a small one.
 
 Parsing and checking a guide costs milliseconds; a product may ship thousands, and
-the reader should not wait for all of them on every start. One file in the user
-cache folder keeps:
+the reader should not wait for all of them on every start. A file in the user
+cache folder per set of guide folders (the last `MAX_SLOTS` sets used) keeps:
 
 - the library as the app last saw it (each guide's card, what failed and why),
   used as it is when no guide or translation file has changed since;
@@ -39,10 +39,16 @@ if TYPE_CHECKING:
 
 #: 4: who may replace a bundled guide is part of the key; 5: cards (GuideInfo) say
 #: how many steps and outcomes, and how much is untranslated; 6: cards carry the
-#: search terms of every translation (guides/textsearch.py); 7: diagnostics carry
-#: the error they follow from (`Diagnostic.cause`, knock-ons).
-CACHE_FORMAT = 7
+#: search terms of every translation (guides/textsearch.py); 7: the cards pickled
+#: apart, each guide's file beside them (a plain walk unpickles no card); 8:
+#: diagnostics carry the error they follow from (`Diagnostic.cause`, knock-ons).
+CACHE_FORMAT = 8
 CACHE_NAME = "library.pickle"
+#: Folder sets kept, each in a file of its own (`library-<slot>.pickle`): a
+#: technician who opens the bundled guides, then a customer's folder beside them,
+#: then the bundled ones again parses nothing the second time. The least recently
+#: used go first.
+MAX_SLOTS = 8
 #: The loader's code (and the records its classes are made with, at the package's
 #: top), and the catalogs its messages are translated with.
 STAMPED = (
@@ -110,8 +116,9 @@ class LibraryCache:
         mode: LoadMode,
         override: bool,
         override_bundled: bool | frozenset[str] = False,
+        slot: str = "",
     ) -> None:
-        self.path = path
+        self.path = path.with_name(f"{path.stem}-{slot}{path.suffix}") if slot else path
         from ..i18n import current_language
 
         # Diagnostics are in the interface language; cards in the mode's; which
@@ -124,22 +131,48 @@ class LibraryCache:
         self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}|{bundled}"
         self.data: dict[str, Any] = {}
         self.entries_blob = b""
+        self.data = self._read(self.path)
+        if not self.data and slot:
+            # A folder set seen for the first time: the files it shares with the
+            # set used last need not be read again (only their entries are taken).
+            for other in self._slots():
+                entries = self._read(other).get("entries")
+                if entries:
+                    self.data = {"key": self.key, "entries": entries}
+                    break
+
+    def _read(self, path: Path) -> dict[str, Any]:
         with contextlib.suppress(Exception):  # any unreadable cache is no cache
             data = pickle.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("key") == self.key:
-                self.data = data
+                return data
+        return {}
+
+    def _slots(self) -> list[Path]:
+        """The other folder sets' files, the most recently used first."""
+        found = []
+        with contextlib.suppress(OSError):
+            prefix = self.path.name.rsplit("-", 1)[0] + "-"
+            with os.scandir(self.path.parent) as entries:
+                for entry in entries:
+                    if entry.name.startswith(prefix) and entry.path != str(self.path):
+                        with contextlib.suppress(OSError):
+                            found.append((entry.stat().st_mtime_ns, Path(entry.path)))
+        return [path for _mtime, path in sorted(found, reverse=True)]
 
     def load_library(self, files: list[Any], lib: Library) -> bool:
         """Fill `lib` as saved, if every file is as it was then."""
         if not self.data or self.data.get("files") != files:
             return False
         try:
-            infos, failures, results, replaced = pickle.loads(self.data["library"])
+            infos, locations, failures, results, replaced = pickle.loads(self.data["library"])
         except Exception:
             return False
-        lib.infos = infos
+        lib.keep_saved_infos(infos, locations)
         lib.replaced = replaced
         lib.keep_saved_results(results, failures)
+        with contextlib.suppress(OSError):
+            os.utime(self.path)  # used now: the last to be evicted
         return True
 
     def entries(
@@ -180,12 +213,21 @@ class LibraryCache:
             "files": files,
             "entries": self.entries_blob,
             "library": pickle.dumps(
-                (lib.infos, lib.failures, pickle.dumps(lib.results, protocol=5), lib.replaced),
+                (
+                    pickle.dumps(lib.infos, protocol=5),
+                    {i: (info.file, info.origin) for i, info in lib.infos.items()},
+                    lib.failures,
+                    pickle.dumps(lib.results, protocol=5),
+                    lib.replaced,
+                ),
                 protocol=5,
             ),
         }
         with contextlib.suppress(OSError):
             write_atomic(self.path, pickle.dumps(data, protocol=5))
+        for old in self._slots()[MAX_SLOTS - 1 :]:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 class OpenedCache:

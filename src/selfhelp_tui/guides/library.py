@@ -99,8 +99,9 @@ class _Guides(Mapping[str, "Guide"]):
 
 @record
 class Library:
-    #: Every usable guide's card, by id.
-    infos: dict[str, GuideInfo] = field(default_factory=dict)
+    #: Every usable guide's card, by id (`infos`; from the cache, unpickled when
+    #: first asked for: see `keep_saved_infos`).
+    _infos: dict[str, GuideInfo] | None = field(default_factory=dict, repr=False)
     #: Every file's entry, failures included: see `results`.
     _results: list[FileEntry] | None = field(default_factory=list, repr=False)
     #: Diagnostics that belong to no single file load (a skipped link, a missing folder).
@@ -121,6 +122,37 @@ class Library:
     opened_cache: OpenedCache | None = field(default=None, repr=False, compare=False)
     #: Guide id -> the origin of the guide it replaced (an earlier folder's).
     replaced: dict[str, str] = field(default_factory=dict)
+
+    #: From the cache: the cards still pickled, and where each guide's file is, so
+    #: a plain walk opens its guide without unpickling 2,000 cards (~13 ms).
+    _saved_infos: bytes | None = field(default=None, repr=False, compare=False)
+    _locations: dict[str, tuple[str | None, str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def infos(self) -> dict[str, GuideInfo]:
+        if self._infos is None:
+            import pickle
+
+            saved, self._saved_infos = self._saved_infos, None
+            self._infos = pickle.loads(saved) if saved else {}
+        return self._infos
+
+    @infos.setter
+    def infos(self, value: dict[str, GuideInfo]) -> None:
+        self._infos, self._saved_infos = value, None
+
+    def keep_saved_infos(self, blob: bytes, locations: dict[str, tuple[str | None, str]]) -> None:
+        """Cards as the cache saved them: unpickled only when asked for."""
+        self._infos, self._saved_infos, self._locations = None, blob, locations
+
+    def location(self, guide_id: str) -> tuple[str | None, str] | None:
+        """The guide's file and origin, without unpickling every card."""
+        if self._infos is None:
+            return self._locations.get(guide_id)
+        info = self._infos.get(guide_id)
+        return None if info is None else (info.file, info.origin)
 
     @classmethod
     def of(cls, guides: Iterable[Guide]) -> Library:
@@ -166,19 +198,20 @@ class Library:
         guide = self.opened.get(guide_id)
         if guide is not None:
             return guide
-        info = self.infos.get(guide_id)
-        if info is None or info.file is None:
+        where = self.location(guide_id)
+        if where is None or where[0] is None:
             return None
+        file, origin = where
         cache, key = self.opened_cache, None
         if cache is not None:
-            key = cache.key(info.file, info.origin, self.lang)  # before the file is read
+            key = cache.key(file, origin, self.lang)  # before the file is read
             guide = cache.get(guide_id, key)
             if guide is not None:
                 self.opened[guide_id] = guide
                 return guide
         from .loader import load_guide
 
-        result = load_guide(info.path, info.origin)
+        result = load_guide(Path(file), origin)
         if result.guide is None or result.guide.id != guide_id:
             self.reopen_failures[guide_id] = result
             return None
@@ -429,7 +462,7 @@ def load_library(
             return lib
         from .cache import LibraryCache, OpenedCache
 
-        store = LibraryCache(cache, mode, override, override_bundled)
+        store = LibraryCache(cache, mode, override, override_bundled, slot=_slot(sources))
         lib.opened_cache = OpenedCache(cache.parent / OPENED_FOLDER, store.key)
         identities = {k: v for _source, scan in scans for k, v in scan.identities.items()}
         # Every file and translation as it is now: when none changed, the library
@@ -455,6 +488,16 @@ def load_library(
         if collecting:
             gc.enable()
     return lib
+
+
+def _slot(sources: Sequence[Source]) -> str:
+    """A short name for a set of guide folders, for its own library cache file
+    (zlib's CRC: no hashlib on the start-up path; a clash costs only a rebuild, since
+    the cache checks every file anyway)."""
+    import zlib
+
+    text = "\0".join(f"{source.origin}\1{os.path.abspath(source.path)}" for source in sources)
+    return f"{zlib.crc32(text.encode('utf-8', 'surrogateescape')):08x}"
 
 
 def _read_refs(refs: Sequence[Source], skip: set[str], workers: int) -> dict[str, FileEntry]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import ClassVar
 
@@ -66,14 +66,14 @@ def guide_prompt(guide: GuideInfo, matched: set[str] | None = None) -> Content:
 #: Seconds after the list is shown before the search index is made (in a thread).
 INDEX_DELAY = 0.3
 
-#: Entries the list holds for its first paint (more than any screen shows); the
-#: rest are added `FILL_DELAY` seconds after it, with the search index, or as soon
-#: as the reader moves near the end of what is there. Making and measuring 2,000
-#: entries (~30 ms) took longer than everything else between the imports and the
-#: first screen.
-FIRST_PAINT = 100
-FILL_DELAY = INDEX_DELAY
-#: How near the end of the entries shown moving in the list completes it at once.
+#: Entries the list holds at a time: more than any screen shows. The next page is
+#: made as the reader moves or scrolls near the end of what is there, never all at
+#: once: making and measuring 2,000 entries took ~30 ms before the first screen,
+#: and a search that matched every guide rebuilt them all on each key (p95 128 ms
+#: from key to repaint on 2,000 guides, bench/in_app.py).
+PAGE = 100
+FIRST_PAINT = PAGE
+#: How near the end of the entries shown moving (or scrolling) adds the next page.
 FILL_MARGIN = 40
 
 #: Option ids of the "Recently used" group (the same guide is listed again below).
@@ -107,9 +107,8 @@ class HomeScreen(Screen[None]):
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self._tag_groups: list[TagGroup] | None = None
-        self._all_options: list[Option] | None = None
-        #: How many entries of the full list are shown while it is still being filled.
-        self._filling: int | None = None
+        #: The entries of the list not made yet (see `PAGE`), made as they are needed.
+        self._pending: Iterator[Option] | None = None
 
     @property
     def index(self) -> SearchIndex:
@@ -145,34 +144,38 @@ class HomeScreen(Screen[None]):
         for guide in self.guides:
             yield Option(guide_prompt(guide), id=guide.id)
 
-    def all_options(self) -> list[Option]:
-        """The whole list with nothing typed. Made once: shown again (Escape), the
-        same options are not measured again."""
-        if self._all_options is None:
-            self._all_options = list(self._list_options())
-        return self._all_options
+    def _show(self, options: OptionList, entries: Iterable[Option]) -> None:
+        """A new list: its first page now, the rest as the reader gets near it."""
+        options.clear_options()
+        self._pending = iter(entries)
+        self._more(options)
 
-    def _fill_list(self) -> None:
-        """After the first paint: the rest of the list (unless a search has
-        replaced it meanwhile). The entries shown stay; the rest are appended."""
-        shown, self._filling = self._filling, None
-        if shown is not None:
-            rest = self.all_options()[shown:]
-            if rest:
-                self.query_one("#guide-list", OptionList).add_options(rest)
+    def _more(self, options: OptionList) -> None:
+        """The next page of the list, if there is one."""
+        if self._pending is None:
+            return
+        page = list(islice(self._pending, PAGE))
+        if len(page) < PAGE:
+            self._pending = None
+        if page:
+            options.add_options(page)
 
-    def tag_options(self, tag: str) -> list[Option]:
+    def _near_the_end(self, options: OptionList) -> None:
+        if self._pending is not None and options.scroll_y >= options.max_scroll_y - FILL_MARGIN:
+            self._more(options)
+
+    def tag_options(self, tag: str) -> Iterator[Option]:
         """The guides of the tags `#tag` names: by any spelling, or its beginning."""
         groups = find_tags(self.tag_groups, tag)
         if not groups:
             message = _("No guide is tagged '{tag}'. Escape shows all guides.").format(tag=tag)
-            return [Option(Text(message), disabled=True)]
+            yield Option(Text(message), disabled=True)
+            return
         found = list({g.id: g for group in groups for g in group.guides}.values())
         names = ", ".join(group.name for group in groups)
-        return [
-            _heading(_("Tagged '{tag}'").format(tag=names)),
-            *(Option(guide_prompt(g), id=g.id) for g in found),
-        ]
+        yield _heading(_("Tagged '{tag}'").format(tag=names))
+        for g in found:
+            yield Option(guide_prompt(g), id=g.id)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(_("selfhelp: pick a guide")), id="title-bar")
@@ -182,8 +185,9 @@ class HomeScreen(Screen[None]):
                 id="search",
                 select_on_focus=False,
             )
-            first = list(islice(self._list_options(), FIRST_PAINT))
-            self._filling = len(first)
+            entries = self._list_options()
+            first = list(islice(entries, PAGE))
+            self._pending = entries if len(first) == PAGE else None
             with Horizontal(id="home-body"):
                 yield OptionList(*first, id="guide-list")
                 yield GuideDetail(id="guide-detail")
@@ -229,7 +233,8 @@ class HomeScreen(Screen[None]):
             # After the first paint, while the reader reads it: a thread then would
             # compete with the first paint for the interpreter.
             self.set_timer(INDEX_DELAY, self._prepare_index)
-            self.set_timer(FILL_DELAY, self._fill_list)
+            options = self.query_one("#guide-list", OptionList)
+            self.watch(options, "scroll_y", lambda: self._near_the_end(options), init=False)
 
     def show_notice(self, notice: str) -> None:
         """The first-run notice, as lines of the layout under the list: it covers
@@ -265,20 +270,19 @@ class HomeScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         options = self.query_one("#guide-list", OptionList)
-        self._filling = None  # the list is made again here, whole
-        options.clear_options()
         query = event.value.strip()
         if not query:
-            options.add_options(self.all_options())
+            self._show(options, self._list_options())
         elif query.startswith(TAG_PREFIX) and len(query) > 1:
-            options.add_options(self.tag_options(query[1:].strip()))
+            self._show(options, self.tag_options(query[1:].strip()))
         else:
             hits = self.index.search(query)
             if not hits:
                 message = _("No guide matches '{query}'. Try other words, or Escape for all.")
-                options.add_option(Option(Text(message.format(query=query)), disabled=True))
-            options.add_options(Option(guide_prompt(h.guide, h.matched), id=h.guide.id)
-                                for h in hits)  # fmt: skip
+                self._show(options, [Option(Text(message.format(query=query)), disabled=True)])
+            else:
+                self._show(options, (Option(guide_prompt(h.guide, h.matched), id=h.guide.id)
+                                     for h in hits))  # fmt: skip
         self._highlight_first()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -328,8 +332,9 @@ class HomeScreen(Screen[None]):
             search.focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if self._filling is not None and event.option_index >= self._filling - FILL_MARGIN:
-            self._fill_list()
+        options = event.option_list
+        if self._pending is not None and event.option_index >= options.option_count - FILL_MARGIN:
+            self._more(options)
         option_id = event.option.id
         guide = self.library.infos.get(option_id.removeprefix(RECENT_PREFIX)) if option_id else None
         self.query_one("#guide-detail", GuideDetail).show(guide)
