@@ -286,9 +286,9 @@ def test_each_folder_set_keeps_its_own_cache(
     rebuilt: list[int] = []
     real_fill = library._fill
 
-    def fill(lib, entries, sources_of, policy):  # type: ignore[no-untyped-def]
+    def fill(lib, entries, sources_of, policy, refs=None):  # type: ignore[no-untyped-def]
         rebuilt.append(len(entries))
-        return real_fill(lib, entries, sources_of, policy)
+        return real_fill(lib, entries, sources_of, policy, refs)
 
     monkeypatch.setattr(library, "_fill", fill)
     mine = _copy(tmp_path)
