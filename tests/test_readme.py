@@ -33,6 +33,8 @@ SKIP = {
     "selfhelp serve --preview my-guides/new.yaml": "a web server: runs until stopped",
     "selfhelp preview my-guides/usb-stick.yaml": "a live preview: runs until quit "
     "(tests/test_preview.py drives it)",
+    "selfhelp validate --watch my-guides/": "checks again at every save until Ctrl+C "
+    "(tests/test_watch.py drives it in a real terminal)",
 }
 
 #: The README's placeholders, as a reader would fill them in.
@@ -147,7 +149,7 @@ CHECKS: dict[str, Check] = {
     ),
     "selfhelp validate --format sarif my-guides/": _sarif,
     "selfhelp schema": _schema,
-    "selfhelp test my-guides/ --junit junit.xml": _junit,
+    "selfhelp test my-guides/ --junit junit.xml --fail-under 90": _junit,
     "selfhelp feedback export site.ndjson.gz --mark-sent": _exported,
     "selfhelp run disk-full --report report.json --format json": _report,
     "selfhelp i18n extract guides/disk-full.yaml --lang nb": _translation,
