@@ -26,9 +26,15 @@ SCREENS = {
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("where", SCREENS)
 def test_walk(snap_compare, where: str, size: str) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(
-        wide_app(), press=SCREENS[where], terminal_size=SIZES[size], run_before=no_blink
-    )
+    async def walk_there(pilot) -> None:  # type: ignore[no-untyped-def]
+        """The keys, then every worker done: a check's probe runs in a thread, and
+        on a loaded machine the screenshot came before its result (CI saw it)."""
+        await no_blink(pilot)
+        await pilot.press(*SCREENS[where])
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(wide_app(), terminal_size=SIZES[size], run_before=walk_there)
 
 
 def test_copy_picker(snap_compare) -> None:  # type: ignore[no-untyped-def]
