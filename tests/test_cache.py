@@ -62,6 +62,10 @@ def test_a_warm_start_reads_no_guide_and_gives_the_same_library(tmp_path: Path, 
     reads.clear()
     warm = _load(folder, cache)
     assert reads == []
+    # The cards come without their search terms (only search needs them, after the
+    # first screen); with them, they are the cold start's exactly.
+    assert all(card.terms == () for card in warm.infos.values())
+    assert {c.id: c for c in warm.search_cards()} == cold.infos
     assert warm.infos == cold.infos and list(warm.guides) == list(cold.guides)
     assert [d.format() for d in warm.diagnostics()] == [d.format() for d in cold.diagnostics()]
     # Opening a guide reads its file, whole.

@@ -39,12 +39,12 @@ def bundled():  # type: ignore[no-untyped-def]
     ],
 )
 def test_ranking_forgives_typos_and_word_order(bundled, query: str, first: str) -> None:  # type: ignore[no-untyped-def]
-    hits = SearchIndex(bundled.infos.values()).search(query)
+    hits = SearchIndex(bundled.search_cards()).search(query)
     assert hits and hits[0].guide.id == first
 
 
 def test_matched_words_are_reported_and_nothing_matches_nonsense(bundled) -> None:  # type: ignore[no-untyped-def]
-    index = SearchIndex(bundled.infos.values())
+    index = SearchIndex(bundled.search_cards())
     (top, *_rest) = index.search("prnter")
     assert "printer" in top.matched
     assert index.search("zzzqqq") == []

@@ -42,7 +42,7 @@ def bundled(lang: str) -> Library:
 
 @cache
 def bundled_index(lang: str) -> SearchIndex:
-    return SearchIndex(bundled(lang).infos.values())
+    return SearchIndex(bundled(lang).search_cards())
 
 
 def has_language(guide_id: str, lang: str) -> bool:
@@ -128,7 +128,7 @@ def fixture_library(ui: str, folder: Path = SEARCH) -> Library:
 
 
 def first(library: Library, query: str) -> str | None:
-    hits = SearchIndex(library.infos.values()).search(query)
+    hits = SearchIndex(library.search_cards()).search(query)
     return hits[0].guide.id if hits else None
 
 
@@ -168,18 +168,18 @@ def test_a_stop_word_never_decides_the_match(ui: str, tmp_path: Path) -> None:
     shutil.copytree(SEARCH, folder)
     (folder / "net.ru.po").unlink()
     library = load_library([Source(folder, "fixtures")], mode=LoadMode(lang=ui))
-    hits = SearchIndex(library.infos.values()).search("нет интернета")
+    hits = SearchIndex(library.search_cards()).search("нет интернета")
     assert "disk" not in [h.guide.id for h in hits]
     # The same words with the translation back: the network guide, and only it.
     assert first(fixture_library(ui), "нет интернета") == "net"
     # Not indexed either: "нет" alone (nothing else to search by) matches nothing.
-    assert SearchIndex(fixture_library(ui).infos.values()).search("нет") == []
+    assert SearchIndex(fixture_library(ui).search_cards()).search("нет") == []
 
 
 @pytest.mark.parametrize("ui", LANGS)
 def test_stop_words_of_any_language_are_left_out_of_a_query(ui: str) -> None:
     """'no' would match 'normally' (the disk guide's summary) as a prefix."""
-    index = SearchIndex(fixture_library(ui).infos.values())
+    index = SearchIndex(fixture_library(ui).search_cards())
     assert index.query_words("la impresora no imprime") == ["impresora", "imprime"]
     assert index.query_words("нет интернета") == ["интернета"]
     assert index.query_words("skriveren skriver ikke") == ["skriveren", "skriver"]

@@ -27,11 +27,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
     query = " ".join(args.words).strip()
     if query.startswith("#") and len(query) > 1:  # by tag, as on the home screen
-        groups = find_tags(tag_groups(ctx.library.sorted_guides()), query[1:])
+        groups = find_tags(tag_groups(ctx.library.search_cards()), query[1:])
         found = {g.id: g for group in groups for g in group.guides}
         hits = [Hit(g, 1.0) for g in found.values()][: args.limit]
     else:
-        hits = SearchIndex(ctx.library.infos.values()).search(query, args.limit)
+        hits = SearchIndex(ctx.library.search_cards()).search(query, args.limit)
     if args.format == "json":
         print(json.dumps(
             [{"id": h.guide.id, "title": h.guide.title, "score": round(h.score, 2),

@@ -42,8 +42,9 @@ if TYPE_CHECKING:
 #: search terms of every translation (guides/textsearch.py); 7: diagnostics carry
 #: the error they follow from (`Diagnostic.cause`, knock-ons); 8: the cards pickled
 #: apart, each guide's file beside them (a plain walk unpickles no card); 9: cards'
-#: terms carry the words side by side of each symptom and title (`pairs_of`).
-CACHE_FORMAT = 9
+#: terms carry the words side by side of each symptom and title (`pairs_of`); 10:
+#: the cards' terms and the files' entries kept apart (a warm start reads neither).
+CACHE_FORMAT = 10
 CACHE_NAME = "library.pickle"
 #: Folder sets kept, each in a file of its own (`library-<slot>.pickle`): a
 #: technician who opens the bundled guides, then a customer's folder beside them,
@@ -133,14 +134,21 @@ class LibraryCache:
         self.data: dict[str, Any] = {}
         self.entries_blob = b""
         self.data = self._read(self.path)
+        #: Where the entries are read from when a file changed (`entries`).
+        self.entries_from = self.path
         if not self.data and slot:
             # A folder set seen for the first time: the files it shares with the
             # set used last need not be read again (only their entries are taken).
             for other in self._slots():
-                entries = self._read(other).get("entries")
-                if entries:
-                    self.data = {"key": self.key, "entries": entries}
+                if self._read(other):
+                    self.entries_from = other
                     break
+
+    @staticmethod
+    def entries_path(path: Path) -> Path:
+        """Each file's entry, apart: read only when some file changed (on 10,000
+        guides it is 13 MB that a start with nothing changed never reads)."""
+        return path.with_name(path.name + ".entries")
 
     def _read(self, path: Path) -> dict[str, Any]:
         with contextlib.suppress(Exception):  # any unreadable cache is no cache
@@ -156,7 +164,11 @@ class LibraryCache:
             prefix = self.path.name.rsplit("-", 1)[0] + "-"
             with os.scandir(self.path.parent) as entries:
                 for entry in entries:
-                    if entry.name.startswith(prefix) and entry.path != str(self.path):
+                    if (
+                        entry.name.startswith(prefix)
+                        and entry.name.endswith(self.path.suffix)
+                        and entry.path != str(self.path)
+                    ):
                         with contextlib.suppress(OSError):
                             found.append((entry.stat().st_mtime_ns, Path(entry.path)))
         return [path for _mtime, path in sorted(found, reverse=True)]
@@ -166,10 +178,12 @@ class LibraryCache:
         if not self.data or self.data.get("files") != files:
             return False
         try:
-            infos, locations, failures, results, replaced = pickle.loads(self.data["library"])
+            infos, terms, locations, failures, results, replaced = pickle.loads(
+                self.data["library"]
+            )
         except Exception:
             return False
-        lib.keep_saved_infos(infos, locations)
+        lib.keep_saved_infos(infos, locations, terms)
         lib.replaced = replaced
         lib.keep_saved_results(results, failures)
         with contextlib.suppress(OSError):
@@ -186,7 +200,9 @@ class LibraryCache:
         did not change, the rest read with `read`."""
         old: dict[str, FileEntry] = {}
         with contextlib.suppress(Exception):
-            old = pickle.loads(self.data["entries"])
+            saved_key, blob = pickle.loads(self.entries_path(self.entries_from).read_bytes())
+            if saved_key == self.key:
+                old = pickle.loads(blob)
         out: list[FileEntry | None] = []
         todo: list[int] = []
         for i, (path, origin) in enumerate(jobs):
@@ -212,10 +228,15 @@ class LibraryCache:
         data = {
             "key": self.key,
             "files": files,
-            "entries": self.entries_blob,
             "library": pickle.dumps(
                 (
-                    pickle.dumps(lib.infos, protocol=5),
+                    # The cards without their search terms, which only the search
+                    # index needs (made after the first screen): on 10,000 guides
+                    # the terms were most of the cards' 8.5 MB.
+                    pickle.dumps(
+                        {i: c._replace(terms=()) for i, c in lib.infos.items()}, protocol=5
+                    ),
+                    pickle.dumps({i: c.terms for i, c in lib.infos.items()}, protocol=5),
                     {i: (info.file, info.origin) for i, info in lib.infos.items()},
                     lib.failures,
                     pickle.dumps(lib.results, protocol=5),
@@ -225,10 +246,16 @@ class LibraryCache:
             ),
         }
         with contextlib.suppress(OSError):
+            # The entries first: a main file is never newer than its entries.
+            write_atomic(
+                self.entries_path(self.path),
+                pickle.dumps((self.key, self.entries_blob), protocol=5),
+            )
             write_atomic(self.path, pickle.dumps(data, protocol=5))
         for old in self._slots()[MAX_SLOTS - 1 :]:
-            with contextlib.suppress(OSError):
-                old.unlink()
+            for path in (old, self.entries_path(old)):
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 class OpenedCache:

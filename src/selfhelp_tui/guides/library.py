@@ -100,7 +100,7 @@ class _Guides(Mapping[str, "Guide"]):
 @record
 class Library:
     #: Every usable guide's card, by id (`infos`; from the cache, unpickled when
-    #: first asked for: see `keep_saved_infos`).
+    #: first asked for, without their search terms: search with `search_cards`).
     _infos: dict[str, GuideInfo] | None = field(default_factory=dict, repr=False)
     #: Every file's entry, failures included: see `results`.
     _results: list[FileEntry] | None = field(default_factory=list, repr=False)
@@ -129,6 +129,8 @@ class Library:
     _locations: dict[str, tuple[str | None, str]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    #: From the cache: the cards' search terms, apart (`search_cards`).
+    _saved_terms: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def infos(self) -> dict[str, GuideInfo]:
@@ -143,9 +145,27 @@ class Library:
     def infos(self, value: dict[str, GuideInfo]) -> None:
         self._infos, self._saved_infos = value, None
 
-    def keep_saved_infos(self, blob: bytes, locations: dict[str, tuple[str | None, str]]) -> None:
-        """Cards as the cache saved them: unpickled only when asked for."""
+    def keep_saved_infos(
+        self, blob: bytes, locations: dict[str, tuple[str | None, str]], terms: bytes | None = None
+    ) -> None:
+        """Cards as the cache saved them: unpickled only when asked for, and their
+        search terms only when something searches (`search_cards`)."""
         self._infos, self._saved_infos, self._locations = None, blob, locations
+        self._saved_terms = terms
+
+    def search_cards(self) -> list[GuideInfo]:
+        """The cards in list order with their search terms, for the search index and
+        the tags (the first screen needs neither)."""
+        if self._saved_terms is not None:
+            import pickle
+
+            terms: dict[str, tuple[str, ...]] = pickle.loads(self._saved_terms)
+            self._saved_terms = None
+            self._infos = {
+                guide_id: card._replace(terms=terms.get(guide_id, card.terms))
+                for guide_id, card in self.infos.items()
+            }
+        return self.sorted_guides()
 
     def location(self, guide_id: str) -> tuple[str | None, str] | None:
         """The guide's file and origin, without unpickling every card."""

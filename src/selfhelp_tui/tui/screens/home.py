@@ -116,7 +116,7 @@ class HomeScreen(Screen[None]):
         screen a moment (`INDEX_DELAY`), or now if the reader types first."""
         with self._index_lock:
             if self._index is None:
-                self._index = SearchIndex(self.guides)
+                self._index = SearchIndex(self.library.search_cards())
                 # It lives as long as the app, as the library does (cli/context.py):
                 # keep the collector from walking its many small objects while the
                 # reader types (a full pass over them took ~60 ms on 2,000 guides).
@@ -127,7 +127,7 @@ class HomeScreen(Screen[None]):
     def tag_groups(self) -> list[TagGroup]:
         """The library's tags, a translated tag one with its source (guides/search.py)."""
         if self._tag_groups is None:
-            self._tag_groups = tag_groups(self.guides)
+            self._tag_groups = tag_groups(self.library.search_cards())
         return self._tag_groups
 
     def tags(self) -> list[tuple[str, int]]:
