@@ -335,3 +335,22 @@ def test_the_least_recently_used_folder_sets_are_dropped(tmp_path: Path, reads) 
     reads.clear()
     load_library(first, cache=cache)
     assert reads == []
+
+
+def test_validate_and_test_make_no_search_terms(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Search terms read and stem every translation of a guide: the library a walk
+    or a search uses makes them, the one validate and test read does not."""
+    from selfhelp_tui.guides import textsearch
+    from selfhelp_tui.guides.library import LoadMode, Source, load_library
+
+    folder = _copy(tmp_path)
+    searched = load_library([Source(folder, "mine")])
+    assert all(card.terms for card in searched.infos.values())
+
+    def no_terms(guide):  # type: ignore[no-untyped-def]
+        raise AssertionError("search terms made for a library that is not searched")
+
+    monkeypatch.setattr(textsearch, "guide_terms", no_terms)
+    checked = load_library([Source(folder, "mine")], mode=LoadMode(search=False), workers=1)
+    assert set(checked.infos) == set(searched.infos)
+    assert all(card.terms == () for card in checked.infos.values())

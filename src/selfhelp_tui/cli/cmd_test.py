@@ -85,7 +85,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     sources = [Source(Path(p), p) for p in args.paths]
     # Every guide is walked: keep each as read rather than read it twice. Links may
     # lead into the bundled guides and every --guides folder.
-    lib = load_library(sources, override=False, mode=LoadMode(keep_guides=True), refs=ctx.sources())
+    lib = load_library(
+        sources, override=False, mode=LoadMode(keep_guides=True, search=False), refs=ctx.sources()
+    )
     for d in lib.diagnostics():
         if d.is_error:
             print(d.format(), file=sys.stderr)
@@ -96,7 +98,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         found = lib.get(guide_id)
         if found is None:
             if others is None:
-                others = load_library(ctx.sources(), mode=LoadMode(warnings=False))
+                others = load_library(ctx.sources(), mode=LoadMode(warnings=False, search=False))
             found = others.get(guide_id)
         return found
 

@@ -96,7 +96,9 @@ def validate(args: argparse.Namespace, ctx: Context) -> Outcome:
 
     sources = [Source(Path(p), p) for p in args.paths]
     langs = getattr(args, "langs", None)
-    mode = LoadMode(translations=True, langs=tuple(langs) if langs else None, walk_tests=True)
+    mode = LoadMode(
+        translations=True, langs=tuple(langs) if langs else None, walk_tests=True, search=False
+    )
     # Links may point into the library a reader has: the bundled guides, the
     # user's folders and every --guides folder; read for that only.
     lib = load_library(
@@ -222,7 +224,9 @@ def bundled_id_diagnostics(lib: Library) -> list[Diagnostic]:
     from ..guides.diagnostics import Pos, Reporter, display_path
     from ..guides.library import bundled_guides_dir, same_file_content
 
-    bundled = load_library([Source(bundled_guides_dir(), "bundled")], mode=LoadMode(warnings=False))
+    bundled = load_library(
+        [Source(bundled_guides_dir(), "bundled")], mode=LoadMode(warnings=False, search=False)
+    )
     out: list[Diagnostic] = []
     for entry in lib.results:
         theirs = bundled.infos.get(entry.info.id) if entry.info is not None else None

@@ -73,6 +73,10 @@ class LoadMode:
     keep_guides: bool = False
     #: validate: check that each guide's tests fit it (see `load_guide`).
     walk_tests: bool = False
+    #: Make each card's search terms (every translation of the guide read and
+    #: stemmed): the app's library needs them, validate, test and the guides that
+    #: links may point to do not (on 2,000 guides they were a third of validate).
+    search: bool = True
 
 
 class _Guides(Mapping[str, "Guide"]):
@@ -372,9 +376,9 @@ def read_entry(path: Path, origin: str, mode: LoadMode) -> FileEntry:
     from .translate import localize
 
     if mode.lang is not None:
-        entry.info = GuideInfo.of(localize(guide, mode.lang))
+        entry.info = GuideInfo.of(localize(guide, mode.lang), terms=mode.search)
     else:
-        entry.info = GuideInfo.of(guide)
+        entry.info = GuideInfo.of(guide, terms=mode.search)
     if mode.translations:
         from .translate import check_guide_translations
 
@@ -530,7 +534,7 @@ def _read_refs(refs: Sequence[Source], skip: set[str], workers: int) -> dict[str
                 if os.path.realpath(name) not in skip:
                     jobs.append((Path(name), source.origin))
     known: dict[str, FileEntry] = {}
-    for entry in read_entries(jobs, LoadMode(warnings=False), workers):
+    for entry in read_entries(jobs, LoadMode(warnings=False, search=False), workers):
         if entry.info is not None:
             known[entry.info.id] = entry
     return known
