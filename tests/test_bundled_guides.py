@@ -70,3 +70,19 @@ def test_the_readme_lists_every_bundled_guide_with_what_it_covers() -> None:
     listed = _readme_guides()
     assert set(listed) == set(LIBRARY.infos)
     assert all(len(what.split()) >= 8 for what in listed.values()), listed
+
+
+def test_the_bundled_guides_tests_take_every_edge(cli_env) -> None:  # type: ignore[no-untyped-def]
+    """Every way out of every node of every bundled guide is walked by one of its
+    tests (git-push-rejected's branch for a system that is none of the three was
+    not)."""
+    import subprocess
+
+    from .conftest import selfhelp_cmd
+
+    proc = subprocess.run(
+        [*selfhelp_cmd(), "test", str(BUNDLED), "--fail-under", "100"],
+        capture_output=True, text=True, env=cli_env, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "total: " in proc.stdout and "(100%)" in proc.stdout.split("total: ")[1]
