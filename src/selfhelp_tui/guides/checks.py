@@ -469,10 +469,15 @@ def _check_redact(guide: Guide, rep: Reporter) -> None:
 
 def _check_markdown(text: str, pos: Pos, node_id: str, rep: Reporter) -> None:
     open_fence: str | None = None
+    #: The start of the first inline code span left open at the end of its line,
+    #: outside code blocks: inline code is read line by line, as the walk shows it.
+    broken: str | None = None
     for line in text.splitlines():
         m = _FENCE_LINE.match(line)
         if m:
             open_fence = None if open_fence == m.group(1) else (open_fence or m.group(1))
+        elif open_fence is None and broken is None and line.count("`") % 2:
+            broken = line[line.rindex("`") + 1 :].strip()[:40]
     if open_fence:
         rep.warning(
             pos,
@@ -482,7 +487,6 @@ def _check_markdown(text: str, pos: Pos, node_id: str, rep: Reporter) -> None:
             ),
             _("add a closing {fence} line").format(fence=open_fence),
         )
-    broken = _broken_code_span(text)
     if broken is not None:
         rep.warning(
             pos,
@@ -499,21 +503,6 @@ def _check_markdown(text: str, pos: Pos, node_id: str, rep: Reporter) -> None:
             "markdown-empty-link",
             _("the text of '{node}' has a link with an empty target").format(node=node_id),
         )
-
-
-def _broken_code_span(text: str) -> str | None:
-    """The start of the first inline code span left open at the end of its line
-    (outside code blocks): selfhelp reads inline code line by line, as the walk
-    shows it, so a span must not go on to the next line."""
-    fence: str | None = None
-    for line in text.splitlines():
-        m = _FENCE_LINE.match(line)
-        if m:
-            fence = None if fence == m.group(1) else (fence or m.group(1))
-            continue
-        if fence is None and line.count("`") % 2:
-            return line[line.rindex("`") + 1 :].strip()[:40]
-    return None
 
 
 def _fold(node_id: str) -> str:

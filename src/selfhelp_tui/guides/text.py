@@ -51,23 +51,24 @@ def _drop_emphasis(text: str) -> str:
     return re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?!\w)", r"\1", text)
 
 
-_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
+#: A fenced code block, whole (its code is group 2).
+FENCED_BLOCK = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
 _INLINE = re.compile(r"`([^`\n]+)`")
 
 
 def code_spans(text: str) -> list[str]:
     """Every command and piece of code of a text: fenced blocks, then inline spans
     (a translation must keep them exactly)."""
-    blocks = [m.group(2) for m in _FENCE.finditer(text)]
-    return blocks + _INLINE.findall(_FENCE.sub("", text))
+    blocks = [m.group(2) for m in FENCED_BLOCK.finditer(text)]
+    return blocks + _INLINE.findall(FENCED_BLOCK.sub("", text))
 
 
 def copyable(*texts: str) -> list[str]:
     """What `c` offers to copy: every fenced code block of the texts (the commands);
     where there is none, every inline code. Each once, in order, never changed."""
-    blocks = [m.group(2).rstrip("\n") for text in texts for m in _FENCE.finditer(text)]
+    blocks = [m.group(2).rstrip("\n") for text in texts for m in FENCED_BLOCK.finditer(text)]
     if not any(b.strip() for b in blocks):
-        blocks = [c for text in texts for c in _INLINE.findall(_FENCE.sub("", text))]
+        blocks = [c for text in texts for c in _INLINE.findall(FENCED_BLOCK.sub("", text))]
     return list(dict.fromkeys(b for b in blocks if b.strip()))
 
 

@@ -37,7 +37,7 @@ from .diagnostics import Diagnostic, Pos, Reporter, did_you_mean
 from .index import PO_SUFFIX, split_translation_name, translation_path
 from .loader import display_path
 from .model import TUTORIAL_END, Guide, Localization, Node
-from .text import code_spans
+from .text import FENCED_BLOCK, code_spans
 
 HASH_NOTE = "source-hash"
 
@@ -245,7 +245,6 @@ class ExtractReport:
 
 
 _SOFT_BREAK = re.compile(r"[ \t]*\n(?![ \t]*(?:\n|[-*+][ \t]|\d{1,9}[.)][ \t]|#|>|```|~~~))[ \t]*")
-_FENCED = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$", re.M | re.S)
 
 
 def same_when_reflowed(old: str, new: str) -> bool:
@@ -258,7 +257,7 @@ def same_when_reflowed(old: str, new: str) -> bool:
 
     def flow(text: str) -> list[str]:
         parts, last = [], 0
-        for m in _FENCED.finditer(text):
+        for m in FENCED_BLOCK.finditer(text):
             parts.append(_SOFT_BREAK.sub(" ", text[last : m.start()]))
             parts.append(m.group(0))
             last = m.end()
