@@ -8,6 +8,7 @@ import sys
 
 from ..i18n import _
 from ..texts import title_language_note
+from . import startup
 from .context import Context
 
 
@@ -32,6 +33,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if wants_plain(args, dict(os.environ)):
         from ..resume import load_saved
 
+        startup.started()  # a line-by-line session from here
         notices: list[str] = ctx.start_notices()
         saved = load_saved(ctx.dirs, notices)
         for notice in notices:
@@ -146,5 +148,6 @@ def start_tui(
         facts=ctx.facts,
         save_report=ctx.save_report,
     )
+    startup.started()  # the app's own start-up: Textual's objects live as long
     app.run()
     return app.return_code or 0
