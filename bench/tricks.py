@@ -22,9 +22,12 @@ sys.exit(main(sys.argv[1:]))
 
 #: name -> (what it was made for, the patch that turns it off)
 PATCHES = {
-    "paused garbage collector": (
-        "plain walk",
-        "import selfhelp_tui.cli.startup as s\ns.pause = lambda: None",
+    "collector paused while the library is read": (
+        "validate",
+        "import gc, types\n"
+        "import selfhelp_tui.guides.library as l\n"
+        "l.gc = types.SimpleNamespace(isenabled=gc.isenabled, disable=lambda: None, "
+        "enable=gc.enable)",
     ),
     "compiled interface catalogs (marshal)": (
         "plain walk",

@@ -24,7 +24,7 @@ FIGURES = [
     "log one record (p95)",
     "feedback report over 200 records",
     "upload 300 records to a local server",
-    "trick: paused garbage collector",
+    "trick: collector paused while the library is read",
     "trick: compiled interface catalogs (marshal)",
     "trick: guide kept as last opened (pickle)",
     "trick: lean YAML tag resolver",

@@ -16,7 +16,7 @@ from importlib import import_module
 from .. import __version__
 from ..i18n import _, use_language
 from ..sanitize import guard_streams
-from . import cmd_tui, language, startup
+from . import cmd_tui, language
 from .context import Context, add_common_options
 from .language import Parser
 
@@ -37,10 +37,6 @@ COMMANDS = {
     "serve": "cmd_serve",
     "i18n": "cmd_i18n",
 }
-
-#: Commands that end start-up themselves (`startup.started()`) once their guide or
-#: app is ready; every other command ends it when its arguments are parsed.
-QUICK_STARTS = (None, "run")
 
 #: Top-level options that take a value, so their value is not read as a command.
 _VALUED = ("--guides", "--data-dir", "--lang", "--frontend")
@@ -88,14 +84,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    startup.pause()  # see cli/startup.py
     # Every line a command prints may quote a guide, a translation or a file name:
     # none of their control characters reaches the terminal (sanitize.py).
-    try:
-        with guard_streams():
-            return _main(argv)
-    finally:
-        startup.started()
+    with guard_streams():
+        return _main(argv)
 
 
 def _main(argv: list[str]) -> int:
@@ -109,8 +101,6 @@ def _main(argv: list[str]) -> int:
         use_language(lang)
     ctx = Context.from_args(args)
     ctx.lang = lang
-    if args.command not in QUICK_STARTS:
-        startup.started()
     try:
         if args.command is None:
             return cmd_tui.run(args, ctx)

@@ -7,7 +7,6 @@ import os
 import sys
 
 from ..i18n import _
-from . import startup
 from .context import Context, error
 from .language import RawDescriptionFormatter
 
@@ -132,7 +131,6 @@ def find_guide(ctx: Context, guide_id: str) -> Guide | None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     guide = find_guide(ctx, args.guide_id)
-    startup.started()
     if guide is None:
         return 2
     # --report: the session report is written when the walk ends, in any mode.

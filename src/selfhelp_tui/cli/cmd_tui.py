@@ -8,7 +8,6 @@ import sys
 
 from ..i18n import _
 from ..texts import title_language_note
-from . import startup
 from .context import Context
 
 
@@ -33,7 +32,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if wants_plain(args, dict(os.environ)):
         from ..resume import load_saved
 
-        startup.started()  # a line-by-line session from here
         notices: list[str] = ctx.start_notices()
         saved = load_saved(ctx.dirs, notices)
         for notice in notices:
@@ -148,6 +146,5 @@ def start_tui(
         facts=ctx.facts,
         save_report=ctx.save_report,
     )
-    startup.started()  # the app's own start-up: Textual's objects live as long
     app.run()
     return app.return_code or 0
