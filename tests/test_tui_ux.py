@@ -280,6 +280,43 @@ async def test_a_search_matching_every_guide_makes_only_a_page(tmp_path: Path) -
         assert _listed(app) == [g.id for g in library.sorted_guides()][: home.PAGE]
 
 
+async def test_each_key_in_the_search_box_paints_the_screen_once(tmp_path: Path) -> None:
+    """A key typed on the home screen is one paint of the screen, whether the list
+    stays long, becomes one line ("no guide matches", its scroll bar gone) or long
+    again. Each paint more came a frame (17-33 ms) after the screen the reader
+    needed, and the home screen's figure in the bench is to the last paint."""
+    from textual._compositor import CompositorUpdate
+
+    from selfhelp_tui.tui import app as app_module
+    from selfhelp_tui.tui.app import SelfhelpApp
+    from selfhelp_tui.tui.screens import home
+
+    from .tui_helpers import no_blink
+
+    paints: list[object] = []
+
+    class Counting(SelfhelpApp):  # type: ignore[misc]
+        CSS_PATH = str(Path(app_module.__file__).parent / "app.tcss")  # beside the app
+
+        def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            super()._display(screen, renderable)
+            if isinstance(renderable, CompositorUpdate):
+                paints.append(renderable)
+
+    library = _big_library(tmp_path)
+    app = Counting(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await no_blink(pilot)
+        await pilot.pause(home.INDEX_DELAY + 0.3)
+        assert app.screen.index  # made, as a reader's first look would let it be
+        for key in ["g", "0", "0", "z", "backspace", "backspace", "1", "escape"]:
+            paints.clear()
+            await pilot.press(key)
+            await pilot.pause(0.25)  # several frames: a late paint would be here
+            assert len(paints) == 1, f"{key!r} painted the screen {len(paints)} times"
+        assert len(_listed(app)) == home.PAGE
+
+
 async def test_moving_or_scrolling_towards_the_end_adds_the_next_page(tmp_path: Path) -> None:
     from selfhelp_tui.tui.app import SelfhelpApp
     from selfhelp_tui.tui.screens import home

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from ..record import field, record
 from .index import GuideInfo
@@ -54,7 +55,15 @@ COMPOUND_MIN, PART_MIN = 9, 5
 
 def match_spans(text: str, matched: set[str]) -> list[tuple[int, int]]:
     """Where the matched words are in a text (for highlighting)."""
-    return [(m.start(), m.end()) for m in _WORD.finditer(text) if fold(m.group(0)) in matched]
+    return [(start, end) for start, end, word in _words_at(text) if word in matched]
+
+
+@lru_cache(maxsize=8192)
+def _words_at(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Each word of a text, where it is, folded. The home screen underlines the
+    matched words of a page of entries at every key, mostly the same titles and
+    summaries again."""
+    return tuple((m.start(), m.end(), fold(m.group(0))) for m in _WORD.finditer(text))
 
 
 def _within(a: str, b: str, limit: int) -> bool:
@@ -95,17 +104,48 @@ def _typo_limit(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
 
 
-@record
-class Hit:
-    guide: GuideInfo
-    score: float
-    #: Words of the guide that matched, for highlighting.
-    matched: set[str] = field(default_factory=set)
-
-
 #: One vocabulary entry a query word matched: its guides (id -> field weight), how
 #: well it matched, and the words of the guides to highlight for it.
 Match = tuple[dict[str, int], float, frozenset[str]]
+
+
+class Hit:
+    """A guide a query found, and how well. The words that matched (to highlight)
+    are gathered when they are first asked for: a query that matches thousands of
+    guides is shown a screenful at a time, and gathering them for every guide took
+    most of a key press on the home screen (bench/in_app.py)."""
+
+    __slots__ = ("_found_by", "_matched", "guide", "score")
+
+    def __init__(
+        self,
+        guide: GuideInfo,
+        score: float,
+        matched: set[str] | None = None,
+        found_by: tuple[list[Match], ...] = (),
+    ) -> None:
+        self.guide = guide
+        self.score = score
+        self._matched = matched
+        #: Each query word's matches, some of which have this guide.
+        self._found_by = found_by
+
+    @property
+    def matched(self) -> set[str]:
+        """Words of the guide that matched, for highlighting."""
+        if self._matched is None:
+            guide_id = self.guide.id
+            self._matched = {
+                word
+                for matches in self._found_by
+                for guides, _quality, shown in matches
+                if guide_id in guides
+                for word in shown
+            }
+        return self._matched
+
+    def __repr__(self) -> str:
+        return f"Hit({self.guide.id!r}, {self.score!r})"
 
 
 class SearchIndex:
@@ -167,6 +207,7 @@ class SearchIndex:
         self._stop = stop_words()
         #: Query word -> its matches: typing repeats the words already typed.
         self._cache: dict[str, list[Match]] = {}
+        self._best_cache: dict[str, dict[str, float]] = {}
 
     def _matches(self, raw: str) -> list[Match]:
         """Vocabulary entries matching one query word (lowercased, accents kept):
@@ -225,35 +266,60 @@ class SearchIndex:
         return [w for w in raw if fold(w) not in self._stop] or raw
 
     def search(self, query: str, limit: int | None = None) -> list[Hit]:
+        """The guides a query finds, best first (at most `limit`)."""
+        return list(self.ranked(query, limit))
+
+    def ranked(self, query: str, limit: int | None = None) -> Iterator[Hit]:
+        """`search`, one hit at a time: a list that shows a page of them makes the
+        hits of that page, not one per guide of the library."""
         query_words = self.query_words(query)
         if not query_words:
-            return []
-        hits: dict[str, Hit] = {}
-        for query_word in dict.fromkeys(query_words):
-            best: dict[str, float] = {}
-            matched: dict[str, set[str]] = defaultdict(set)
-            for guides, quality, shown in self._matches(query_word):
+            return
+        unique = list(dict.fromkeys(query_words))
+        found_by = tuple(self._matches(word) for word in unique)
+        scores = dict(self._best(unique[0]))
+        for word in unique[1:]:
+            for guide_id, score in self._best(word).items():
+                scores[guide_id] = scores.get(guide_id, 0.0) + score
+        for pair in query_pairs([fold(w) for w in query_words]):
+            for guide_id in self.pairs.get(pair, ()):
+                if guide_id in scores:
+                    scores[guide_id] += PAIR_BONUS
+        order = self._order
+        ranked = sorted(scores, key=lambda guide_id: (-scores[guide_id], order[guide_id]))
+        guides = self.guides
+        for guide_id in ranked[:limit] if limit else ranked:
+            yield Hit(guides[guide_id], scores[guide_id], found_by=found_by)
+
+    def _best(self, raw: str) -> dict[str, float]:
+        """Each guide a query word finds, with its best match's score (a guide
+        counts a word once). Kept with the word's matches: typing repeats them."""
+        best = self._best_cache.get(raw)
+        if best is None:
+            best = {}
+            for guides, quality, _shown in self._matches(raw):
                 for guide_id, weight in guides.items():
                     score = weight * quality
                     if best.get(guide_id, 0.0) < score:
                         best[guide_id] = score
-                    matched[guide_id] |= shown
-            for guide_id, score in best.items():
-                hit = hits.setdefault(guide_id, Hit(self.guides[guide_id], 0.0))
-                hit.score += score
-                hit.matched |= matched[guide_id]
-        # Equal scores: a troubleshooter first (a reader types what went wrong, and
-        # a tutorial on the same words teaches something else), then by title.
-        for pair in query_pairs([fold(w) for w in query_words]):
-            for guide_id in self.pairs.get(pair, ()):
-                hit = hits.get(guide_id)
-                if hit is not None:
-                    hit.score += PAIR_BONUS
-        ranked = sorted(
-            hits.values(),
-            key=lambda h: (-h.score, h.guide.kind != "troubleshooter", h.guide.title.casefold()),
-        )
-        return ranked[:limit] if limit else ranked
+            if len(self._best_cache) > 512:
+                self._best_cache.clear()
+            self._best_cache[raw] = best
+        return best
+
+    @property
+    def _order(self) -> dict[str, int]:
+        """Equal scores: a troubleshooter first (a reader types what went wrong, and
+        a tutorial on the same words teaches something else), then by title. Made
+        once: a search that matches every guide sorts them all."""
+        order = self.__dict__.get("_order_made")
+        if order is None:
+            ties = sorted(
+                self.guides.values(),
+                key=lambda guide: (guide.kind != "troubleshooter", guide.title.casefold()),
+            )
+            order = self.__dict__["_order_made"] = {guide.id: i for i, guide in enumerate(ties)}
+        return order
 
 
 # --- tags ---------------------------------------------------------------------

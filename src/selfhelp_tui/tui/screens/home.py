@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from typing import ClassVar
 
 from rich.text import Text
@@ -32,6 +32,7 @@ from ...i18n import N_, _, ngettext
 from ...sanitize import one_line
 from ...texts import kind_title, title_language_note
 from ..widgets.guide_detail import GuideDetail
+from ..widgets.steady_list import SteadyOptionList
 from ..widgets.walk_footer import WalkFooter
 
 
@@ -83,6 +84,21 @@ TAG_PREFIX = "#"
 
 def _heading(text: str) -> Option:
     return Option(Text(text, style="bold"), disabled=True)
+
+
+def _entry(option: Option) -> tuple[object, ...]:
+    """What the reader sees of an entry, and what opening it opens."""
+    prompt = option.prompt
+    shown = (prompt.plain, tuple(prompt.spans)) if isinstance(prompt, Content) else prompt
+    return option.id, option.disabled, shown
+
+
+def _same_entries(options: OptionList, page: Sequence[Option]) -> bool:
+    """The list holds these entries already (as the next letter of a word often
+    finds the same guides, the same words underlined)."""
+    return options.option_count == len(page) and all(
+        _entry(options.get_option_at_index(i)) == _entry(option) for i, option in enumerate(page)
+    )
 
 
 class HomeScreen(Screen[None]):
@@ -145,10 +161,16 @@ class HomeScreen(Screen[None]):
             yield Option(guide_prompt(guide), id=guide.id)
 
     def _show(self, options: OptionList, entries: Iterable[Option]) -> None:
-        """A new list: its first page now, the rest as the reader gets near it."""
-        options.clear_options()
+        """A new list: its first page now, the rest as the reader gets near it.
+        The page replaces the old entries in one step: clearing first would empty
+        the list for a moment, hide its scroll bar and show it again, and each of
+        those is one more layout and repaint after the key (bench/in_app.py)."""
         self._pending = iter(entries)
-        self._more(options)
+        page = list(islice(self._pending, PAGE))
+        if len(page) < PAGE:
+            self._pending = None
+        if not _same_entries(options, page):  # else nothing to measure or paint again
+            options.set_options(page)
 
     def _more(self, options: OptionList) -> None:
         """The next page of the list, if there is one."""
@@ -189,7 +211,7 @@ class HomeScreen(Screen[None]):
             first = list(islice(entries, PAGE))
             self._pending = entries if len(first) == PAGE else None
             with Horizontal(id="home-body"):
-                yield OptionList(*first, id="guide-list")
+                yield SteadyOptionList(*first, id="guide-list")
                 yield GuideDetail(id="guide-detail")
         else:
             yield Static(
@@ -253,8 +275,9 @@ class HomeScreen(Screen[None]):
             (i for i in range(options.option_count) if not options.get_option_at_index(i).disabled),
             None,
         )
-        if options.highlighted is None:  # nothing matches: no guide to describe
-            self.query_one("#guide-detail", GuideDetail).show(None)
+        # Now, not when the list's message about it comes: that arrives after the
+        # screen is painted and would paint it once more.
+        self._describe(options.highlighted_option)
 
     def on_key(self, event: events.Key) -> None:
         """Typing anywhere on the home screen types into the search box, even when
@@ -269,21 +292,23 @@ class HomeScreen(Screen[None]):
             search.insert_text_at_cursor(event.character)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        options = self.query_one("#guide-list", OptionList)
+        options = self.query_one("#guide-list", SteadyOptionList)
         query = event.value.strip()
         if not query:
             self._show(options, self._list_options())
         elif query.startswith(TAG_PREFIX) and len(query) > 1:
             self._show(options, self.tag_options(query[1:].strip()))
         else:
-            hits = self.index.search(query)
-            if not hits:
+            hits = self.index.ranked(query)
+            first = next(hits, None)
+            if first is None:
                 message = _("No guide matches '{query}'. Try other words, or Escape for all.")
                 self._show(options, [Option(Text(message.format(query=query)), disabled=True)])
             else:
                 self._show(options, (Option(guide_prompt(h.guide, h.matched), id=h.guide.id)
-                                     for h in hits))  # fmt: skip
+                                     for h in chain([first], hits)))  # fmt: skip
         self._highlight_first()
+        options.paint_with_screen()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -335,7 +360,11 @@ class HomeScreen(Screen[None]):
         options = event.option_list
         if self._pending is not None and event.option_index >= options.option_count - FILL_MARGIN:
             self._more(options)
-        option_id = event.option.id
+        self._describe(event.option)
+
+    def _describe(self, option: Option | None) -> None:
+        """The detail pane shows the highlighted guide (nothing if none is)."""
+        option_id = option.id if option is not None else None
         guide = self.library.infos.get(option_id.removeprefix(RECENT_PREFIX)) if option_id else None
         self.query_one("#guide-detail", GuideDetail).show(guide)
 
