@@ -205,14 +205,23 @@ class SearchIndex:
         #: (made now, in the index's thread: the first key press then waits for none).
         self.stem_langs = [lang for lang in self.stems if stemmer(lang) is not None]
         self._stop = stop_words()
-        #: Query word -> its matches: typing repeats the words already typed.
-        self._cache: dict[str, list[Match]] = {}
-        self._best_cache: dict[str, dict[str, float]] = {}
+        #: Query word -> its matches and best scores: typing repeats the words
+        #: already typed.
+        self._cache: dict[str, tuple[list[Match], dict[str, float]]] = {}
+        #: Equal scores: a troubleshooter first (a reader types what went wrong, and
+        #: a tutorial on the same words teaches something else), then by title. A
+        #: rank made once: a search that matches every guide sorts them all.
+        ties = sorted(
+            self.guides.values(),
+            key=lambda guide: (guide.kind != "troubleshooter", guide.title.casefold()),
+        )
+        self._order = {guide.id: i for i, guide in enumerate(ties)}
 
-    def _matches(self, raw: str) -> list[Match]:
+    def _matches(self, raw: str) -> tuple[list[Match], dict[str, float]]:
         """Vocabulary entries matching one query word (lowercased, accents kept):
         the word itself, its stems in each language of its script, words it is a
-        prefix of, and words within a typo or two."""
+        prefix of, and words within a typo or two. With them, each guide they find
+        and its best match's score (a guide counts a word once)."""
         cached = self._cache.get(raw)
         if cached is not None:
             return cached
@@ -254,10 +263,16 @@ class SearchIndex:
                 if guides:
                     shown = self.stem_words[lang].get(stem, set())
                     out.append((guides, STEM, frozenset({*shown, stem})))
+        best: dict[str, float] = {}
+        for guides, quality, _shown in out:
+            for guide_id, weight in guides.items():
+                score = weight * quality
+                if best.get(guide_id, 0.0) < score:
+                    best[guide_id] = score
         if len(self._cache) > 512:
             self._cache.clear()
-        self._cache[raw] = out
-        return out
+        self._cache[raw] = out, best
+        return out, best
 
     def query_words(self, query: str) -> list[str]:
         """The words of a query that count: without the stop words of any language
@@ -275,11 +290,11 @@ class SearchIndex:
         query_words = self.query_words(query)
         if not query_words:
             return
-        unique = list(dict.fromkeys(query_words))
-        found_by = tuple(self._matches(word) for word in unique)
-        scores = dict(self._best(unique[0]))
-        for word in unique[1:]:
-            for guide_id, score in self._best(word).items():
+        looked_up = [self._matches(word) for word in dict.fromkeys(query_words)]
+        found_by = tuple(matches for matches, _best in looked_up)
+        scores = dict(looked_up[0][1])
+        for _matches, best in looked_up[1:]:
+            for guide_id, score in best.items():
                 scores[guide_id] = scores.get(guide_id, 0.0) + score
         for pair in query_pairs([fold(w) for w in query_words]):
             for guide_id in self.pairs.get(pair, ()):
@@ -290,36 +305,6 @@ class SearchIndex:
         guides = self.guides
         for guide_id in ranked[:limit] if limit else ranked:
             yield Hit(guides[guide_id], scores[guide_id], found_by=found_by)
-
-    def _best(self, raw: str) -> dict[str, float]:
-        """Each guide a query word finds, with its best match's score (a guide
-        counts a word once). Kept with the word's matches: typing repeats them."""
-        best = self._best_cache.get(raw)
-        if best is None:
-            best = {}
-            for guides, quality, _shown in self._matches(raw):
-                for guide_id, weight in guides.items():
-                    score = weight * quality
-                    if best.get(guide_id, 0.0) < score:
-                        best[guide_id] = score
-            if len(self._best_cache) > 512:
-                self._best_cache.clear()
-            self._best_cache[raw] = best
-        return best
-
-    @property
-    def _order(self) -> dict[str, int]:
-        """Equal scores: a troubleshooter first (a reader types what went wrong, and
-        a tutorial on the same words teaches something else), then by title. Made
-        once: a search that matches every guide sorts them all."""
-        order = self.__dict__.get("_order_made")
-        if order is None:
-            ties = sorted(
-                self.guides.values(),
-                key=lambda guide: (guide.kind != "troubleshooter", guide.title.casefold()),
-            )
-            order = self.__dict__["_order_made"] = {guide.id: i for i, guide in enumerate(ties)}
-        return order
 
 
 # --- tags ---------------------------------------------------------------------

@@ -166,21 +166,24 @@ class HomeScreen(Screen[None]):
         the list for a moment, hide its scroll bar and show it again, and each of
         those is one more layout and repaint after the key (bench/in_app.py)."""
         self._pending = iter(entries)
-        page = list(islice(self._pending, PAGE))
-        if len(page) < PAGE:
-            self._pending = None
+        page = self._next_page()
         if not _same_entries(options, page):  # else nothing to measure or paint again
             options.set_options(page)
 
     def _more(self, options: OptionList) -> None:
         """The next page of the list, if there is one."""
+        page = self._next_page()
+        if page:
+            options.add_options(page)
+
+    def _next_page(self) -> list[Option]:
+        """Up to a page of the entries not made yet; none are left after a short one."""
         if self._pending is None:
-            return
+            return []
         page = list(islice(self._pending, PAGE))
         if len(page) < PAGE:
             self._pending = None
-        if page:
-            options.add_options(page)
+        return page
 
     def _near_the_end(self, options: OptionList) -> None:
         if self._pending is not None and options.scroll_y >= options.max_scroll_y - FILL_MARGIN:
@@ -207,9 +210,8 @@ class HomeScreen(Screen[None]):
                 id="search",
                 select_on_focus=False,
             )
-            entries = self._list_options()
-            first = list(islice(entries, PAGE))
-            self._pending = entries if len(first) == PAGE else None
+            self._pending = self._list_options()
+            first = self._next_page()
             with Horizontal(id="home-body"):
                 yield SteadyOptionList(*first, id="guide-list")
                 yield GuideDetail(id="guide-detail")
