@@ -354,3 +354,66 @@ def test_validate_and_test_make_no_search_terms(tmp_path: Path, monkeypatch) -> 
     checked = load_library([Source(folder, "mine")], mode=LoadMode(search=False), workers=1)
     assert set(checked.infos) == set(searched.infos)
     assert all(card.terms == () for card in checked.infos.values())
+
+
+@pytest.fixture
+def parts_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The parts of the library cache file read after its head (guides/cache.py)."""
+    from selfhelp_tui.guides import cache as cache_module
+
+    seen: list[str] = []
+    real = cache_module.Parts.load
+
+    def counting(self, name: str):  # type: ignore[no-untyped-def]
+        seen.append(name)
+        return real(self, name)
+
+    monkeypatch.setattr(cache_module.Parts, "load", counting)
+    return seen
+
+
+def test_opening_a_guide_reads_only_the_head_of_the_cache_and_the_list_only_the_cards(
+    tmp_path: Path, parts_read: list[str]
+) -> None:
+    folder, cache = _copy(tmp_path), tmp_path / "cache" / "library.pickle"
+    cold = _load(folder, cache)
+    warm = _load(folder, cache)
+    assert warm.get("printer") is not None  # a plain walk: the guide's place is in the head
+    assert parts_read == []
+    # The home screen's list: the cards, without the search terms.
+    assert warm.sorted_guides() == [c._replace(terms=()) for c in cold.sorted_guides()]
+    assert parts_read == ["cards"]
+    warm.search_cards()
+    assert warm.diagnostics() == cold.diagnostics()
+    assert parts_read == ["cards", "terms", "results"]
+
+
+def test_a_cache_file_cut_short_is_ignored_and_made_again(tmp_path: Path, reads) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path), tmp_path / "c.pickle"
+    cold = _load(folder, cache)
+    (saved,) = _slot_files(cache)
+    whole = saved.read_bytes()
+    for cut in (1, len(whole) // 2, len(whole) - 20):
+        saved.write_bytes(whole[:cut])
+        LibraryCache.entries_path(saved).unlink()  # else unchanged files' entries come from it
+        reads.clear()
+        again = _load(folder, cache)
+        assert sorted(reads) == ["first-steps.yaml", "printer.yaml"]  # read again, not trusted
+        assert again.infos == cold.infos
+        assert saved.stat().st_size == len(whole)  # and saved whole again
+
+
+def test_parts_come_from_the_file_as_it_was_opened(tmp_path: Path) -> None:
+    """A second selfhelp that saves the cache while the first one has not read its
+    cards yet does not give the first the second's cards (cards that would not match
+    the files it checked)."""
+    folder, cache = _copy(tmp_path), tmp_path / "c.pickle"
+    _load(folder, cache)
+    first = _load(folder, cache)  # its cards still unread
+    printer = folder / "printer.yaml"
+    printer.write_text(printer.read_text().replace("The printer does not print", "Silent"))
+    _touch_later(printer)
+    second = _load(folder, cache)  # saves the cache again, with the new title
+    assert second.infos["printer"].title == "Silent"
+    assert first.infos["printer"].title == "The printer does not print"
+    assert _load(folder, cache).infos["printer"].title == "Silent"

@@ -5,7 +5,11 @@ the reader should not wait for all of them on every start. A file in the user
 cache folder per set of guide folders (the last `MAX_SLOTS` sets used) keeps:
 
 - the library as the app last saw it (each guide's card, what failed and why),
-  used as it is when no guide or translation file has changed since;
+  used as it is when no guide or translation file has changed since. A head holds
+  what every start needs (the files as they were, where each guide is, what
+  failed); the cards, their search terms and the files' entries follow it, each
+  read only when asked for (`Parts`): a plain walk reads none of them, the home
+  screen only the cards;
 - each file's entry before the checks across guides, reused for the files that did
   not change when some did, so one edited guide costs one parse.
 
@@ -43,8 +47,13 @@ if TYPE_CHECKING:
 #: the error they follow from (`Diagnostic.cause`, knock-ons); 8: the cards pickled
 #: apart, each guide's file beside them (a plain walk unpickles no card); 9: cards'
 #: terms carry the words side by side of each symptom and title (`pairs_of`); 10:
-#: the cards' terms and the files' entries kept apart (a warm start reads neither).
-CACHE_FORMAT = 10
+#: the cards' terms and the files' entries kept apart (a warm start reads neither);
+#: 11: a head and parts read only when asked for (`MAGIC`).
+CACHE_FORMAT = 11
+#: A library cache file: this, the head's length (8 bytes, little-endian), the
+#: head (a pickle: the key, the files, where each guide is, what failed, where each
+#: part is), then the parts.
+MAGIC = b"selfhelp library cache\n"
 CACHE_NAME = "library.pickle"
 #: Folder sets kept, each in a file of its own (`library-<slot>.pickle`): a
 #: technician who opens the bundled guides, then a customer's folder beside them,
@@ -133,14 +142,19 @@ class LibraryCache:
         self.key = f"{code_stamp()}|{current_language()}|{mode!r}|{override}|{bundled}"
         self.data: dict[str, Any] = {}
         self.entries_blob = b""
-        self.data = self._read(self.path)
+        #: The parts of the file read, if its key matched (`load_library` uses them).
+        self.parts: Parts | None = None
+        self.data, self.parts = self._read(self.path)
         #: Where the entries are read from when a file changed (`entries`).
         self.entries_from = self.path
         if not self.data and slot:
             # A folder set seen for the first time: the files it shares with the
             # set used last need not be read again (only their entries are taken).
             for other in self._slots():
-                if self._read(other):
+                found, parts = self._read(other)
+                if parts is not None:
+                    parts.close()
+                if found:
                     self.entries_from = other
                     break
 
@@ -150,12 +164,27 @@ class LibraryCache:
         guides it is 13 MB that a start with nothing changed never reads)."""
         return path.with_name(path.name + ".entries")
 
-    def _read(self, path: Path) -> dict[str, Any]:
+    def _read(self, path: Path) -> tuple[dict[str, Any], Parts | None]:
+        """The head of a cache file made with this key, and its parts, still unread
+        (the file stays open for them); nothing from any other file."""
+        fh = None
         with contextlib.suppress(Exception):  # any unreadable cache is no cache
-            data = pickle.loads(path.read_bytes())
-            if isinstance(data, dict) and data.get("key") == self.key:
-                return data
-        return {}
+            fh = open(path, "rb", buffering=0)  # noqa: SIM115 (kept open for the parts)
+            start = fh.read(len(MAGIC) + 8)
+            if start[: len(MAGIC)] == MAGIC:
+                size = int.from_bytes(start[len(MAGIC) :], "little")
+                head = pickle.loads(fh.read(size))
+                base = len(MAGIC) + 8 + size
+                if (
+                    isinstance(head, dict)
+                    and head.get("key") == self.key
+                    # cut short: no cache
+                    and base + head.get("size", -1) == os.fstat(fh.fileno()).st_size
+                ):
+                    return head, Parts(fh, base, head["parts"])
+        if fh is not None:
+            fh.close()
+        return {}, None
 
     def _slots(self) -> list[Path]:
         """The other folder sets' files, the most recently used first."""
@@ -175,17 +204,15 @@ class LibraryCache:
 
     def load_library(self, files: list[Any], lib: Library) -> bool:
         """Fill `lib` as saved, if every file is as it was then."""
-        if not self.data or self.data.get("files") != files:
+        parts = self.parts
+        if parts is None or self.data.get("files") != files:
+            if parts is not None:
+                parts.close()
             return False
-        try:
-            infos, terms, locations, failures, results, replaced = pickle.loads(
-                self.data["library"]
-            )
-        except Exception:
-            return False
-        lib.keep_saved_infos(infos, locations, terms)
-        lib.replaced = replaced
-        lib.keep_saved_results(results, failures)
+        data = self.data
+        lib.keep_saved_infos(parts.loader("cards"), data["locations"], parts.loader("terms"))
+        lib.replaced = data["replaced"]
+        lib.keep_saved_results(parts.loader("results"), data["failures"])
         with contextlib.suppress(OSError):
             os.utime(self.path)  # used now: the last to be evicted
         return True
@@ -225,37 +252,82 @@ class LibraryCache:
     def save_library(self, files: list[Any], lib: Library) -> None:
         from ..config import write_atomic
 
-        data = {
+        blobs = {
+            # The cards without their search terms, which only the search index
+            # needs (made after the first screen): on 10,000 guides the terms were
+            # most of the cards' 8.5 MB.
+            "cards": pickle.dumps(
+                {i: c._replace(terms=()) for i, c in lib.infos.items()}, protocol=5
+            ),
+            "terms": pickle.dumps({i: c.terms for i, c in lib.infos.items()}, protocol=5),
+            "results": pickle.dumps(lib.results, protocol=5),
+        }
+        head: dict[str, Any] = {
             "key": self.key,
             "files": files,
-            "library": pickle.dumps(
-                (
-                    # The cards without their search terms, which only the search
-                    # index needs (made after the first screen): on 10,000 guides
-                    # the terms were most of the cards' 8.5 MB.
-                    pickle.dumps(
-                        {i: c._replace(terms=()) for i, c in lib.infos.items()}, protocol=5
-                    ),
-                    pickle.dumps({i: c.terms for i, c in lib.infos.items()}, protocol=5),
-                    {i: (info.file, info.origin) for i, info in lib.infos.items()},
-                    lib.failures,
-                    pickle.dumps(lib.results, protocol=5),
-                    lib.replaced,
-                ),
-                protocol=5,
-            ),
+            "locations": {i: (info.file, info.origin) for i, info in lib.infos.items()},
+            "failures": lib.failures,
+            "replaced": lib.replaced,
         }
+        # Each part's place counts from the end of the head, which the reader knows.
+        head["parts"], offset = {}, 0
+        for name, blob in blobs.items():
+            head["parts"][name] = (offset, len(blob))
+            offset += len(blob)
+        head["size"] = offset
+        packed = pickle.dumps(head, protocol=5)
+        data = b"".join([MAGIC, len(packed).to_bytes(8, "little"), packed, *blobs.values()])
         with contextlib.suppress(OSError):
             # The entries first: a main file is never newer than its entries.
             write_atomic(
                 self.entries_path(self.path),
                 pickle.dumps((self.key, self.entries_blob), protocol=5),
             )
-            write_atomic(self.path, pickle.dumps(data, protocol=5))
+            write_atomic(self.path, data)
         for old in self._slots()[MAX_SLOTS - 1 :]:
             for path in (old, self.entries_path(old)):
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+
+class Parts:
+    """The parts of one library cache file, read from the file as it was opened
+    (one saved by another selfhelp meanwhile replaces it, leaving this one whole),
+    each at most once, when asked for. The file stays open while they may be."""
+
+    def __init__(self, fh: Any, base: int, where: dict[str, tuple[int, int]]) -> None:
+        self._fh = fh
+        self._where = {name: (base + offset, size) for name, (offset, size) in where.items()}
+        self._lock: Any = None
+        if not hasattr(os, "pread"):  # Windows: a seek and a read, one thread at a time
+            import threading
+
+            self._lock = threading.Lock()
+
+    def loader(self, name: str) -> Callable[[], Any]:
+        return lambda: self.load(name)
+
+    def load(self, name: str) -> Any:
+        """The part unpickled. (The search index asks from its own thread.)"""
+        offset, size = self._where.pop(name)
+        fh = self._fh
+        if self._lock is None:
+            data = os.pread(fh.fileno(), size, offset)
+        else:
+            with self._lock:
+                fh.seek(offset)
+                data = fh.read(size)
+        if len(data) != size:
+            raise OSError(f"library cache part {name!r} cut short")
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def __del__(self) -> None:
+        self.close()
 
 
 class OpenedCache:

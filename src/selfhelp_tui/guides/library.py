@@ -118,31 +118,35 @@ class Library:
     #: Guides read so far (`get`), and why one could not be read again.
     opened: dict[str, Guide] = field(default_factory=dict, repr=False)
     reopen_failures: dict[str, LoadResult] = field(default_factory=dict, repr=False)
-    #: From the cache: the entries still pickled, and the failing ones apart. A warm
+    #: From the cache: the entries still unread, and the failing ones apart. A warm
     #: start shows cards and failures only; unpickling all 2,000 entries took 10 ms.
-    _saved_results: bytes | None = field(default=None, repr=False, compare=False)
+    _saved_results: Callable[[], list[FileEntry]] | None = field(
+        default=None, repr=False, compare=False
+    )
     _saved_failures: list[FileEntry] = field(default_factory=list, repr=False, compare=False)
     #: Guides as last opened, when the library has a cache (guides/cache.py).
     opened_cache: OpenedCache | None = field(default=None, repr=False, compare=False)
     #: Guide id -> the origin of the guide it replaced (an earlier folder's).
     replaced: dict[str, str] = field(default_factory=dict)
 
-    #: From the cache: the cards still pickled, and where each guide's file is, so
+    #: From the cache: the cards still unread, and where each guide's file is, so
     #: a plain walk opens its guide without unpickling 2,000 cards (~13 ms).
-    _saved_infos: bytes | None = field(default=None, repr=False, compare=False)
+    _saved_infos: Callable[[], dict[str, GuideInfo]] | None = field(
+        default=None, repr=False, compare=False
+    )
     _locations: dict[str, tuple[str | None, str]] = field(
         default_factory=dict, repr=False, compare=False
     )
     #: From the cache: the cards' search terms, apart (`search_cards`).
-    _saved_terms: bytes | None = field(default=None, repr=False, compare=False)
+    _saved_terms: Callable[[], dict[str, tuple[str, ...]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     @property
     def infos(self) -> dict[str, GuideInfo]:
         if self._infos is None:
-            import pickle
-
             saved, self._saved_infos = self._saved_infos, None
-            self._infos = pickle.loads(saved) if saved else {}
+            self._infos = saved() if saved else {}
         return self._infos
 
     @infos.setter
@@ -150,20 +154,21 @@ class Library:
         self._infos, self._saved_infos = value, None
 
     def keep_saved_infos(
-        self, blob: bytes, locations: dict[str, tuple[str | None, str]], terms: bytes | None = None
+        self,
+        cards: Callable[[], dict[str, GuideInfo]],
+        locations: dict[str, tuple[str | None, str]],
+        terms: Callable[[], dict[str, tuple[str, ...]]] | None = None,
     ) -> None:
-        """Cards as the cache saved them: unpickled only when asked for, and their
+        """Cards as the cache saved them: read only when asked for, and their
         search terms only when something searches (`search_cards`)."""
-        self._infos, self._saved_infos, self._locations = None, blob, locations
+        self._infos, self._saved_infos, self._locations = None, cards, locations
         self._saved_terms = terms
 
     def search_cards(self) -> list[GuideInfo]:
         """The cards in list order with their search terms, for the search index and
         the tags (the first screen needs neither)."""
         if self._saved_terms is not None:
-            import pickle
-
-            terms: dict[str, tuple[str, ...]] = pickle.loads(self._saved_terms)
+            terms = self._saved_terms()
             self._saved_terms = None
             self._infos = {
                 guide_id: card._replace(terms=terms.get(guide_id, card.terms))
@@ -195,15 +200,15 @@ class Library:
     def results(self) -> list[FileEntry]:
         """Every file's entry, in the order the files were read."""
         if self._results is None:
-            import pickle
-
             saved, self._saved_results = self._saved_results, None
-            self._results = pickle.loads(saved) if saved else []
+            self._results = saved() if saved else []
         return self._results
 
-    def keep_saved_results(self, blob: bytes, failures: list[FileEntry]) -> None:
-        """Entries as the cache saved them: unpickled only when asked for."""
-        self._results, self._saved_results, self._saved_failures = None, blob, failures
+    def keep_saved_results(
+        self, entries: Callable[[], list[FileEntry]], failures: list[FileEntry]
+    ) -> None:
+        """Entries as the cache saved them: read only when asked for."""
+        self._results, self._saved_results, self._saved_failures = None, entries, failures
 
     @property
     def failures(self) -> list[FileEntry]:
