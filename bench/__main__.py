@@ -70,6 +70,7 @@ import sys
 from selfhelp_tui.cli.context import Context
 from selfhelp_tui.tui.app import SelfhelpApp
 ctx = Context(guide_dirs=[sys.argv[1]], include_bundled=False, data_dir=sys.argv[2])
+ctx.check_library_later = True  # as cli/cmd_tui.py's start_tui
 import selfhelp_tui.tui.app as app_module
 from pathlib import Path
 class Timed(SelfhelpApp):

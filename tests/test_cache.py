@@ -362,30 +362,32 @@ def parts_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from selfhelp_tui.guides import cache as cache_module
 
     seen: list[str] = []
-    real = cache_module.Parts.load
+    real = cache_module.Parts.read
 
     def counting(self, name: str):  # type: ignore[no-untyped-def]
         seen.append(name)
         return real(self, name)
 
-    monkeypatch.setattr(cache_module.Parts, "load", counting)
+    monkeypatch.setattr(cache_module.Parts, "read", counting)
     return seen
 
 
-def test_opening_a_guide_reads_only_the_head_of_the_cache_and_the_list_only_the_cards(
+def test_each_part_of_the_cache_is_read_only_by_what_needs_it(
     tmp_path: Path, parts_read: list[str]
 ) -> None:
     folder, cache = _copy(tmp_path), tmp_path / "cache" / "library.pickle"
     cold = _load(folder, cache)
+    parts_read.clear()
     warm = _load(folder, cache)
-    assert warm.get("printer") is not None  # a plain walk: the guide's place is in the head
-    assert parts_read == []
+    assert parts_read == ["files"]  # to compare them with the files as they are
+    assert warm.get("printer") is not None  # a plain walk: where the guide is, no card
+    assert parts_read == ["files", "locations"]
     # The home screen's list: the cards, without the search terms.
-    assert warm.sorted_guides() == [c._replace(terms=()) for c in cold.sorted_guides()]
-    assert parts_read == ["cards"]
+    assert list(warm.sorted_guides()) == [c._replace(terms=()) for c in cold.sorted_guides()]
+    assert parts_read == ["files", "locations", "cards"]
     warm.search_cards()
     assert warm.diagnostics() == cold.diagnostics()
-    assert parts_read == ["cards", "terms", "results"]
+    assert parts_read == ["files", "locations", "cards", "terms", "results"]
 
 
 def test_a_cache_file_cut_short_is_ignored_and_made_again(tmp_path: Path, reads) -> None:  # type: ignore[no-untyped-def]
@@ -417,3 +419,89 @@ def test_parts_come_from_the_file_as_it_was_opened(tmp_path: Path) -> None:
     assert second.infos["printer"].title == "Silent"
     assert first.infos["printer"].title == "The printer does not print"
     assert _load(folder, cache).infos["printer"].title == "Silent"
+
+
+# --- the TUI's first screen: the library as saved, checked right after -----------------
+
+
+def _shown(folder: Path, cache: Path):  # type: ignore[no-untyped-def]
+    return load_library([Source(folder, "mine")], cache=cache, check_later=True)
+
+
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders the library looks at (one `stat` per file)."""
+    seen: list[Path] = []
+    real = library.scan_folder
+
+    def counting(folder: Path, extra=None):  # type: ignore[no-untyped-def]
+        seen.append(folder)
+        return real(folder, extra)
+
+    monkeypatch.setattr(library, "scan_folder", counting)
+    return seen
+
+
+def test_a_first_screen_comes_from_the_saved_library_and_its_check_finds_what_changed(
+    tmp_path: Path, reads, scans: list[Path]
+) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path), tmp_path / "c.pickle"
+    _load(folder, cache)
+    printer = folder / "printer.yaml"
+    printer.write_text(printer.read_text().replace("The printer does not print", "Silent"))
+    _touch_later(printer)
+    (folder / "first-steps.yaml").unlink()
+    reads.clear()
+    scans.clear()
+    shown = _shown(folder, cache)
+    # No folder looked at, no guide read: the list as it was saved.
+    assert scans == [] and reads == []
+    assert [card.title for card in shown.sorted_guides()] == [
+        "The printer does not print",
+        "First steps",
+    ]
+    assert shown.check is not None
+    now = shown.check()
+    assert scans == [folder] and reads == ["printer.yaml"]
+    assert now is not None
+    assert [card.title for card in now.sorted_guides()] == ["Silent"]
+    # The next start shows the library as it is now, and its check finds nothing new.
+    again = _shown(folder, cache)
+    assert [card.title for card in again.sorted_guides()] == ["Silent"]
+    assert again.check is not None and again.check() is None
+
+
+def test_a_guide_opened_before_the_check_is_read_from_its_file_as_it_is(tmp_path: Path) -> None:
+    folder, cache = _copy(tmp_path), tmp_path / "c.pickle"
+    _load(folder, cache)
+    _load(folder, cache).get("printer")  # kept as last opened
+    printer = folder / "printer.yaml"
+    printer.write_text(printer.read_text().replace("The printer does not print", "Silent"))
+    _touch_later(printer)
+    shown = _shown(folder, cache)
+    assert shown.card("printer").title == "The printer does not print"  # the list, as saved
+    assert shown.guides["printer"].title == "Silent"  # the guide, as it is
+
+
+def test_with_no_saved_library_the_first_screen_reads_the_folder_and_needs_no_check(
+    tmp_path: Path, reads
+) -> None:  # type: ignore[no-untyped-def]
+    folder, cache = _copy(tmp_path), tmp_path / "c.pickle"
+    shown = _shown(folder, cache)
+    assert sorted(reads) == ["first-steps.yaml", "printer.yaml"]
+    assert shown.check is None and set(shown.guides) == {"printer", "first-steps"}
+
+
+def test_the_first_screen_unpickles_only_the_cards_it_shows(tmp_path: Path) -> None:
+    from bench.generate import generate
+
+    folder, cache = generate(tmp_path / "lib", 300, 3), tmp_path / "c.pickle"
+    cold = _load(folder, cache)
+    shown = _shown(folder, cache)
+    listed = shown.sorted_guides()
+    assert len(listed) == 300
+    first = listed[:20]
+    saved = shown._saved_infos
+    assert saved is not None and sum(card is not None for card in saved._cards) == 20
+    assert first == [card._replace(terms=()) for card in cold.sorted_guides()[:20]]
+    assert list(listed) == [card._replace(terms=()) for card in cold.sorted_guides()]

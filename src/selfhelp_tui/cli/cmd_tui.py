@@ -123,6 +123,9 @@ def start_tui(
 
     offer = None
     web = frontend == "web"
+    # The first screen from the library as the cache saved it; the app looks at
+    # the files right after (a library read already, `run ID`, is used as it is).
+    ctx.check_library_later = True
     # A web visitor is told about the outcome log every time (the next visitor is
     # someone else), and the server's own notices are the operator's business.
     first = ctx.first_run_notice(once=not web)

@@ -78,6 +78,9 @@ class Context:
     report_to: tuple[str, str] | None = None
     #: `run --fact`: facts that override the built-in ones for new walks.
     facts: dict[str, str] = field(default_factory=dict)
+    #: The TUI: `library` is the one the cache saved, no file looked at, and the
+    #: app checks it once the first screen is shown (`Library.check`).
+    check_library_later: bool = False
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
@@ -116,6 +119,7 @@ class Context:
             workers=os.cpu_count() or 1,
             cache=self.dirs.cache / CACHE_NAME,
             mode=LoadMode(lang=self.lang, warnings=False),
+            check_later=self.check_library_later,
         )
         # The library lives as long as the app: keep the collector from walking its
         # objects on every later pass (a smoother TUI on a big library).

@@ -30,14 +30,15 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import overload
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from .index import FileEntry
+    from .index import FileEntry, GuideInfo
     from .library import Library, LoadMode
     from .model import Guide
 
@@ -48,11 +49,13 @@ if TYPE_CHECKING:
 #: apart, each guide's file beside them (a plain walk unpickles no card); 9: cards'
 #: terms carry the words side by side of each symptom and title (`pairs_of`); 10:
 #: the cards' terms and the files' entries kept apart (a warm start reads neither);
-#: 11: a head and parts read only when asked for (`MAGIC`).
-CACHE_FORMAT = 11
+#: 11: a head and parts read only when asked for (`MAGIC`); 12: cards pickled one by
+#: one in list order (`SavedCards`), the files apart, a stamp per save.
+CACHE_FORMAT = 12
 #: A library cache file: this, the head's length (8 bytes, little-endian), the
-#: head (a pickle: the key, the files, where each guide is, what failed, where each
-#: part is), then the parts.
+#: head (a pickle: the key, the guides' ids and list order, what failed, where each
+#: part is), then the parts: the files as they were, where each guide is, the
+#: cards, their search terms, the files' entries.
 MAGIC = b"selfhelp library cache\n"
 CACHE_NAME = "library.pickle"
 #: Folder sets kept, each in a file of its own (`library-<slot>.pickle`): a
@@ -205,14 +208,26 @@ class LibraryCache:
     def load_library(self, files: list[Any], lib: Library) -> bool:
         """Fill `lib` as saved, if every file is as it was then."""
         parts = self.parts
-        if parts is None or self.data.get("files") != files:
+        if parts is None or parts.load("files") != files:
             if parts is not None:
                 parts.close()
             return False
-        data = self.data
-        lib.keep_saved_infos(parts.loader("cards"), data["locations"], parts.loader("terms"))
+        return self.load_saved(lib)
+
+    def load_saved(self, lib: Library) -> bool:
+        """Fill `lib` as saved, without looking at a single file: for a first screen
+        that checks the files right after it is shown (`load_library`'s
+        `check_later`), where looking at 10,000 of them took ~60 ms."""
+        parts, data = self.parts, self.data
+        if parts is None:
+            return False
+        cards = SavedCards(
+            data["ids"], data["card_ends"], data["order"], lambda: parts.read("cards")
+        )
+        lib.keep_saved_infos(cards, parts.loader("locations"), parts.loader("terms"))
         lib.replaced = data["replaced"]
         lib.keep_saved_results(parts.loader("results"), data["failures"])
+        lib.saved_stamp = data["stamp"]
         with contextlib.suppress(OSError):
             os.utime(self.path)  # used now: the last to be evicted
         return True
@@ -250,22 +265,36 @@ class LibraryCache:
         return entries
 
     def save_library(self, files: list[Any], lib: Library) -> None:
+        import time
+        from array import array
+
         from ..config import write_atomic
 
+        infos = lib.infos
+        ids = list(infos)
+        # Each card pickled alone (a first screen unpickles the few it shows), and
+        # the list's order, so nothing sorts 10,000 cards to show the first 20.
+        ends, blob, at = array("Q"), bytearray(), {guide_id: i for i, guide_id in enumerate(ids)}
+        for card in infos.values():
+            blob += pickle.dumps(card._replace(terms=()), protocol=5)
+            ends.append(len(blob))
         blobs = {
-            # The cards without their search terms, which only the search index
-            # needs (made after the first screen): on 10,000 guides the terms were
-            # most of the cards' 8.5 MB.
-            "cards": pickle.dumps(
-                {i: c._replace(terms=()) for i, c in lib.infos.items()}, protocol=5
+            "files": pickle.dumps(files, protocol=5),
+            "locations": pickle.dumps(
+                {i: (info.file, info.origin) for i, info in infos.items()}, protocol=5
             ),
-            "terms": pickle.dumps({i: c.terms for i, c in lib.infos.items()}, protocol=5),
+            "cards": bytes(blob),
+            "terms": pickle.dumps({i: c.terms for i, c in infos.items()}, protocol=5),
             "results": pickle.dumps(lib.results, protocol=5),
         }
         head: dict[str, Any] = {
             "key": self.key,
-            "files": files,
-            "locations": {i: (info.file, info.origin) for i, info in lib.infos.items()},
+            # Which save this is: a first screen shown from one knows whether the
+            # library checked after it is the same one.
+            "stamp": time.time_ns(),
+            "ids": ids,
+            "card_ends": ends.tobytes(),
+            "order": array("I", [at[card.id] for card in lib.sorted_guides()]).tobytes(),
             "failures": lib.failures,
             "replaced": lib.replaced,
         }
@@ -290,6 +319,80 @@ class LibraryCache:
                     path.unlink()
 
 
+class SavedCards:
+    """The cards as the cache saved them (without their search terms), each
+    unpickled when it is first asked for: the first screen shows a page of them."""
+
+    def __init__(
+        self, ids: list[str], ends: bytes, order: bytes, read: Callable[[], bytes]
+    ) -> None:
+        from array import array
+
+        self.ids = ids
+        self._ends = array("Q", ends)
+        self._order = array("I", order)
+        self._read = read
+        self._blob: memoryview | None = None
+        self._at: dict[str, int] | None = None
+        self._cards: list[GuideInfo | None] = [None] * len(ids)
+
+    def _card(self, i: int) -> GuideInfo:
+        card = self._cards[i]
+        if card is None:
+            if self._blob is None:
+                self._blob = memoryview(self._read())
+            start = self._ends[i - 1] if i else 0
+            card = self._cards[i] = pickle.loads(self._blob[start : self._ends[i]])
+        return card
+
+    def get(self, guide_id: str) -> GuideInfo | None:
+        if self._at is None:
+            self._at = {guide_id: i for i, guide_id in enumerate(self.ids)}
+        i = self._at.get(guide_id)
+        return None if i is None else self._card(i)
+
+    def all(self) -> dict[str, GuideInfo]:
+        """Every card by id, in the order the library read them."""
+        return {guide_id: self._card(i) for i, guide_id in enumerate(self.ids)}
+
+    def in_order(self) -> ListOrder:
+        return ListOrder(self)
+
+    def _nth(self, n: int) -> GuideInfo:
+        return self._card(self._order[n])
+
+
+class ListOrder(Sequence["GuideInfo"]):
+    """The cards in list order (`Library.sorted_guides`), each unpickled when reached."""
+
+    def __init__(self, cards: SavedCards) -> None:
+        self._cards = cards
+
+    def __len__(self) -> int:
+        return len(self._cards.ids)
+
+    @overload
+    def __getitem__(self, n: int) -> GuideInfo: ...
+    @overload
+    def __getitem__(self, n: slice) -> list[GuideInfo]: ...
+    def __getitem__(self, n: int | slice) -> GuideInfo | list[GuideInfo]:
+        if isinstance(n, slice):
+            return [self._cards._nth(i) for i in range(*n.indices(len(self)))]
+        if n < 0:
+            n += len(self)
+        if not 0 <= n < len(self):
+            raise IndexError(n)
+        return self._cards._nth(n)
+
+    def __iter__(self) -> Iterator[GuideInfo]:
+        return (self._cards._nth(i) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Parts:
     """The parts of one library cache file, read from the file as it was opened
     (one saved by another selfhelp meanwhile replaces it, leaving this one whole),
@@ -309,7 +412,10 @@ class Parts:
 
     def load(self, name: str) -> Any:
         """The part unpickled. (The search index asks from its own thread.)"""
-        offset, size = self._where.pop(name)
+        return pickle.loads(self.read(name))
+
+    def read(self, name: str) -> bytes:
+        offset, size = self._where[name]  # twice, from two threads: read twice
         fh = self._fh
         if self._lock is None:
             data = os.pread(fh.fileno(), size, offset)
@@ -319,7 +425,7 @@ class Parts:
                 data = fh.read(size)
         if len(data) != size:
             raise OSError(f"library cache part {name!r} cut short")
-        return pickle.loads(data)
+        return data
 
     def close(self) -> None:
         if self._fh is not None:

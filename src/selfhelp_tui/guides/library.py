@@ -39,7 +39,7 @@ from .index import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .cache import OpenedCache
+    from .cache import OpenedCache, SavedCards
     from .loader import LoadResult
     from .model import Guide
 
@@ -130,23 +130,32 @@ class Library:
     replaced: dict[str, str] = field(default_factory=dict)
 
     #: From the cache: the cards still unread, and where each guide's file is, so
-    #: a plain walk opens its guide without unpickling 2,000 cards (~13 ms).
-    _saved_infos: Callable[[], dict[str, GuideInfo]] | None = field(
+    #: a plain walk opens its guide without unpickling 2,000 cards (~13 ms), and the
+    #: first screen unpickles only those it shows (`sorted_guides`, `card`).
+    _saved_infos: SavedCards | None = field(default=None, repr=False, compare=False)
+    _locations: dict[str, tuple[str | None, str]] | None = field(
         default=None, repr=False, compare=False
     )
-    _locations: dict[str, tuple[str | None, str]] = field(
-        default_factory=dict, repr=False, compare=False
+    _saved_locations: Callable[[], dict[str, tuple[str | None, str]]] | None = field(
+        default=None, repr=False, compare=False
     )
     #: From the cache: the cards' search terms, apart (`search_cards`).
     _saved_terms: Callable[[], dict[str, tuple[str, ...]]] | None = field(
         default=None, repr=False, compare=False
     )
+    #: Which save of the cache the library is, when it is one as saved (no file
+    #: changed since): `check` says whether a first screen shown from it is current.
+    saved_stamp: int | None = field(default=None, repr=False, compare=False)
+    #: For a library filled from the cache without looking at its files
+    #: (`load_library(check_later=True)`): reads it again, properly, and gives the
+    #: library as it is now, or None when that is the one shown.
+    check: Callable[[], Library | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def infos(self) -> dict[str, GuideInfo]:
         if self._infos is None:
-            saved, self._saved_infos = self._saved_infos, None
-            self._infos = saved() if saved else {}
+            saved = self._saved_infos
+            self._infos = saved.all() if saved else {}
         return self._infos
 
     @infos.setter
@@ -155,14 +164,15 @@ class Library:
 
     def keep_saved_infos(
         self,
-        cards: Callable[[], dict[str, GuideInfo]],
-        locations: dict[str, tuple[str | None, str]],
+        cards: SavedCards,
+        locations: Callable[[], dict[str, tuple[str | None, str]]],
         terms: Callable[[], dict[str, tuple[str, ...]]] | None = None,
     ) -> None:
-        """Cards as the cache saved them: read only when asked for, and their
-        search terms only when something searches (`search_cards`)."""
-        self._infos, self._saved_infos, self._locations = None, cards, locations
-        self._saved_terms = terms
+        """Cards as the cache saved them: read only when asked for, as are where
+        each guide is (`location`), and their search terms only when something
+        searches (`search_cards`)."""
+        self._infos, self._saved_infos, self._locations = None, cards, None
+        self._saved_locations, self._saved_terms = locations, terms
 
     def search_cards(self) -> list[GuideInfo]:
         """The cards in list order with their search terms, for the search index and
@@ -176,9 +186,18 @@ class Library:
             }
         return self.sorted_guides()
 
+    def card(self, guide_id: str) -> GuideInfo | None:
+        """One guide's card, without unpickling every card."""
+        if self._infos is None and self._saved_infos is not None:
+            return self._saved_infos.get(guide_id)
+        return self.infos.get(guide_id)
+
     def location(self, guide_id: str) -> tuple[str | None, str] | None:
         """The guide's file and origin, without unpickling every card."""
         if self._infos is None:
+            if self._locations is None:
+                saved = self._saved_locations
+                self._locations = saved() if saved else {}
             return self._locations.get(guide_id)
         info = self._infos.get(guide_id)
         return None if info is None else (info.file, info.origin)
@@ -254,7 +273,11 @@ class Library:
             cache.put(guide_id, key, guide)
         return guide
 
-    def sorted_guides(self) -> list[GuideInfo]:
+    def sorted_guides(self) -> Sequence[GuideInfo]:
+        """Troubleshooters first, then by title. From the cache, in the order saved,
+        each card unpickled as it is reached (a first screen shows 20 of 10,000)."""
+        if self._infos is None and self._saved_infos is not None:
+            return self._saved_infos.in_order()
         return sorted(self.infos.values(), key=lambda g: (g.kind != "troubleshooter", g.title))
 
 
@@ -454,6 +477,7 @@ def load_library(
     cache: Path | None = None,
     mode: LoadMode | None = None,
     refs: Sequence[Source] = (),
+    check_later: bool = False,
 ) -> Library:
     """Read every guide of every source. With `override`, a later source replaces an
     earlier guide of the same id, but a bundled guide only when `override_bundled`
@@ -461,10 +485,35 @@ def load_library(
     id is an error. `workers` > 1 reads large libraries in that many processes;
     `cache` names the file that keeps the library between runs (guides/cache.py).
     `refs` (validate, test): folders whose guides links may point to, read only
-    for that (the bundled guides and every `--guides` folder), never reported on."""
+    for that (the bundled guides and every `--guides` folder), never reported on.
+    `check_later` (the TUI's first screen): the library as the cache saved it, no
+    file looked at, with `Library.check` to call once it is shown."""
     mode = mode or LoadMode()
     policy = _Policy(override, override_bundled)
     lib = Library(lang=mode.lang)
+    store = None
+    if cache is not None:
+        from .cache import LibraryCache, OpenedCache
+
+        store = LibraryCache(cache, mode, override, override_bundled, slot=_slot(sources))
+        lib.opened_cache = OpenedCache(cache.parent / OPENED_FOLDER, store.key)
+        if check_later and store.load_saved(lib):
+            shown = lib.saved_stamp
+
+            def check() -> Library | None:
+                now = load_library(
+                    sources,
+                    override=override,
+                    override_bundled=override_bundled,
+                    workers=workers,
+                    cache=cache,
+                    mode=mode,
+                    refs=refs,
+                )
+                return None if now.saved_stamp == shown else now
+
+            lib.check = check
+            return lib
     scans = lib.scans
     for source in sources:
         if not source.path.exists():
@@ -485,14 +534,10 @@ def load_library(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if cache is None:
+        if store is None:
             jobs = [(Path(name), origin) for name, origin in names]
             _fill(lib, read_entries(jobs, mode, workers), sources_of, policy, known)
             return lib
-        from .cache import LibraryCache, OpenedCache
-
-        store = LibraryCache(cache, mode, override, override_bundled, slot=_slot(sources))
-        lib.opened_cache = OpenedCache(cache.parent / OPENED_FOLDER, store.key)
         identities = {k: v for _source, scan in scans for k, v in scan.identities.items()}
         # Every file and translation as it is now: when none changed, the library
         # is the one saved last time, checks across guides included.

@@ -119,7 +119,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.library = library
         self.guides = library.sorted_guides()
-        self.recent = [library.infos[g] for g in recent if g in library.infos]
+        self._recent_ids = list(recent)
+        self.recent = self._recent_cards()
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self._tag_groups: list[TagGroup] | None = None
@@ -132,12 +133,37 @@ class HomeScreen(Screen[None]):
         screen a moment (`INDEX_DELAY`), or now if the reader types first."""
         with self._index_lock:
             if self._index is None:
-                self._index = SearchIndex(self.library.search_cards())
+                index = SearchIndex(self.library.search_cards())
                 # It lives as long as the app, as the library does (cli/context.py):
                 # keep the collector from walking its many small objects while the
                 # reader types (a full pass over them took ~60 ms on 2,000 guides).
                 gc.freeze()
+                self._index = index
             return self._index
+
+    def _recent_cards(self) -> list[GuideInfo]:
+        cards = (self.library.card(guide_id) for guide_id in self._recent_ids)
+        return [card for card in cards if card is not None]
+
+    def replace_library(self, library: Library) -> None:
+        """The library as it is now, checked after the first screen (SelfhelpApp.
+        _check_library): the list shows it, for what the reader has typed."""
+        had_guides = bool(self.guides)
+        with self._index_lock:  # an index being made from the old library is dropped
+            self.library = library
+            self.guides = library.sorted_guides()
+            self.recent = self._recent_cards()
+            self._index = None
+            self._tag_groups = None
+        if bool(self.guides) != had_guides:
+            self.refresh(recompose=True)  # the search box comes or goes
+            return
+        self.query("#failures").remove()
+        if library.failures:
+            failures = Static(self._failures_text(), id="failures")
+            self.mount(failures, before=self.query_one(WalkFooter))
+        self._list_for(self.query_one("#search", Input).value.strip())
+        self.set_timer(INDEX_DELAY, self._prepare_index)
 
     @property
     def tag_groups(self) -> list[TagGroup]:
@@ -294,8 +320,11 @@ class HomeScreen(Screen[None]):
             search.insert_text_at_cursor(event.character)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._list_for(event.value.strip())
+
+    def _list_for(self, query: str) -> None:
+        """The list for what is typed in the search box."""
         options = self.query_one("#guide-list", SteadyOptionList)
-        query = event.value.strip()
         if not query:
             self._show(options, self._list_options())
         elif query.startswith(TAG_PREFIX) and len(query) > 1:
@@ -367,7 +396,7 @@ class HomeScreen(Screen[None]):
     def _describe(self, option: Option | None) -> None:
         """The detail pane shows the highlighted guide (nothing if none is)."""
         option_id = option.id if option is not None else None
-        guide = self.library.infos.get(option_id.removeprefix(RECENT_PREFIX)) if option_id else None
+        guide = self.library.card(option_id.removeprefix(RECENT_PREFIX)) if option_id else None
         self.query_one("#guide-detail", GuideDetail).show(guide)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
