@@ -350,6 +350,31 @@ async def test_at_40x12_the_check_and_its_result_are_on_screen() -> None:
         assert "1. Continue" in text and "q Quit" in text and "? Help" in text
 
 
+async def test_the_check_result_is_brought_back_into_view_when_the_body_is_laid_out_again() -> None:
+    """The result is scrolled into view after the refresh that shows it, and again
+    whenever the step's body gets another height while it is shown: on a loaded
+    machine the body's new height was laid out after that refresh, and the result
+    stayed below the text (1 snapshot in 12 under load, before)."""
+    app = wide_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        await pilot.press("2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        body = app.screen.query_one("#node-body")
+        assert body.max_scroll_y > 0 and body.scroll_y == body.max_scroll_y
+        body.scroll_home(animate=False)  # as if laid out after the scroll
+        await pilot.pause()
+        assert body.scroll_y == 0
+        from textual.widgets import Static
+
+        await body.mount(Static("one\ntwo\nthree"))  # the body's height changes
+        await pilot.pause()
+        await pilot.pause()
+        assert body.scroll_y > 0
+        assert "Failed:" in screen_text(app)
+
+
 # --- item 9: the first-run notice covers nothing -------------------------------
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "40x12"])
 async def test_the_first_run_notice_never_covers_the_choices(size: tuple[int, int]) -> None:

@@ -135,6 +135,8 @@ class WalkScreen(Screen[None]):
         self._footers: list[WalkFooter] = []
         #: The visit the first-run notice is shown on (it goes with the next move).
         self._notice_at: int | None = None
+        #: The check panel is to be in view once the body is laid out (`show_check`).
+        self._reveal_check = False
 
     @property
     def walk(self) -> Walk:
@@ -165,6 +167,8 @@ class WalkScreen(Screen[None]):
         yield OptionList(id="choices", markup=False)
 
     def on_mount(self) -> None:
+        body = self.query_one("#node-body", VerticalScroll)
+        self.watch(body, "virtual_size", self._check_in_view, init=False)
         self.refresh_node()
         self.query_one("#choices", OptionList).focus()
 
@@ -206,6 +210,7 @@ class WalkScreen(Screen[None]):
         text.update(node.text)
         text.display = bool(node.text.strip())
         self.show_caution()
+        self._reveal_check = False
         self.query_one("#node-body", VerticalScroll).scroll_home(animate=False)
         self.offers = self.make_offers()
         self.show_check()
@@ -353,12 +358,19 @@ class WalkScreen(Screen[None]):
         self.query_one("#check-status", Static).update(text)
         if found is not None or not self.checking:
             # What was checked and found, or the question to run it, is what the
-            # reader must see now, whatever the height (the text is above it).
-            self.call_after_refresh(panel.scroll_visible, animate=False)
+            # reader must see now, whatever the height (the text is above it): after
+            # the next refresh, and again when the body's new height is laid out
+            # (on a loaded machine that came later, and the result stayed below).
+            self._reveal_check = True
+            self.call_after_refresh(self._check_in_view)
         shown = bool(found and found.get("output")) and self.show_output
         output.display = shown
         if shown and found:
             output.update(Text(str(found["output"])))
+
+    def _check_in_view(self) -> None:
+        if self._reveal_check:
+            self.query_one("#check-panel", Vertical).scroll_visible(animate=False)
 
     def run_check(self) -> None:
         node = self.walk.node
