@@ -336,3 +336,33 @@ async def test_moving_or_scrolling_towards_the_end_adds_the_next_page(tmp_path: 
         options.scroll_end(animate=False, immediate=True)  # the mouse wheel, at once
         await pilot.pause()
         assert len(_listed(app)) == 250
+
+
+async def test_the_home_screen_is_laid_out_once_at_start_up_and_again_on_a_real_resize(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Textual passes the first screen three Resize events of the size it was just
+    laid out at, each a whole layout and repaint (tui/screens/steady.py)."""
+    from textual.screen import Screen
+
+    from selfhelp_tui.tui.screens.home import HomeScreen
+
+    resized: list[object] = []
+    real = Screen._screen_resized
+
+    def counting(self, size):  # type: ignore[no-untyped-def]
+        if isinstance(self, HomeScreen) and self.stack_updates:  # else it lays out nothing
+            resized.append(size)
+        return real(self, size)
+
+    monkeypatch.setattr(Screen, "_screen_resized", counting)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert resized == []
+        assert app.screen.has_class("-narrow") and app.screen.has_class("-tall")
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert len(resized) == 1
+        assert app.screen.has_class("-wide") and not app.screen.has_class("-narrow")
+        assert app.screen.query_one("#guide-detail").display

@@ -21,7 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content, Span
 from textual.css.styles import RulesMap
-from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -34,6 +33,7 @@ from ...texts import kind_title, title_language_note
 from ..widgets.guide_detail import GuideDetail
 from ..widgets.steady_list import SteadyOptionList
 from ..widgets.walk_footer import WalkFooter
+from .steady import LaidOutOnce
 
 
 class ListLines(Content):
@@ -101,7 +101,7 @@ def _same_entries(options: OptionList, page: Sequence[Option]) -> bool:
     )
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(LaidOutOnce):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "app.quit", N_("Quit")),
         Binding("down", "move(1)", N_("Next"), show=False),
