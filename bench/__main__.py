@@ -373,8 +373,8 @@ def _record(i: int, rng: random.Random | None = None) -> dict[str, object]:
 
 
 def feedback(work: Path, args: argparse.Namespace, env: dict[str, str]) -> list[Row]:
-    from selfhelp_tui.feedback.record import new_record_id
     from selfhelp_tui.feedback.store import MAX_PENDING, Store
+    from selfhelp_tui.ids import new_record_id
 
     # At the cap, the worst case: every write also drops the oldest record.
     store = Store(work / "log.sqlite3")
@@ -440,9 +440,9 @@ def upload_row(work: Path, n: int) -> Row:
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from selfhelp_tui.feedback.record import new_record_id
     from selfhelp_tui.feedback.store import Limits, Store
     from selfhelp_tui.feedback.upload import Options, Uploader
+    from selfhelp_tui.ids import new_record_id
 
     class Sink(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"

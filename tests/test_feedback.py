@@ -18,7 +18,7 @@ from selfhelp_tui.engine import Session
 from selfhelp_tui.feedback import report as report_mod
 from selfhelp_tui.feedback.export import export, manifest_path, read_export
 from selfhelp_tui.feedback.observer import FeedbackRecorder
-from selfhelp_tui.feedback.record import FIELDS, make_record, new_record_id
+from selfhelp_tui.feedback.record import FIELDS, make_record
 from selfhelp_tui.feedback.store import Limits, Store
 from selfhelp_tui.feedback.upload import (
     EndpointError,
@@ -28,6 +28,7 @@ from selfhelp_tui.feedback.upload import (
     classify,
     parse_retry_after,
 )
+from selfhelp_tui.ids import new_record_id
 
 from .conftest import LIBRARY, selfhelp_cmd
 from .feedback_server import Fault, FaultyServer

@@ -13,9 +13,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from ..feedback.record import new_record_id
 from ..guides.model import CheckNode, Guide
 from ..i18n import _
+from ..ids import new_record_id
 from ..record import field, record
 from .walk import Resolver, Walk, WalkError
 

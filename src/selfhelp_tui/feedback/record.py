@@ -8,7 +8,6 @@ can drop duplicates.
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from .. import __version__
 
@@ -34,16 +33,6 @@ FIELDS = (
     "frontend",
 )
 OUTCOMES = ("resolved", "unresolved", "escalate", "completed", "abandoned")
-
-
-def new_record_id() -> str:
-    """A random (version 4) UUID as text. Made here from `os.urandom` because the
-    `uuid` module imports `platform` and more, about 2 ms of every start."""
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
-    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def make_record(session: Any, record_id: str, today: dt.date | None = None) -> dict[str, Any]:

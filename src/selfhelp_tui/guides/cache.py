@@ -16,8 +16,10 @@ cache folder per set of guide folders (the last `MAX_SLOTS` sets used) keeps:
 Everything is keyed by the files' identities (size, modification and change times,
 inode), the way the library is read (language, warnings kept) and a stamp of this
 very code (the app version and the loader's own source files), so any change to a
-guide, a translation or to selfhelp rereads what it touches and nothing is ever
-served stale. Beside it, each guide is kept as last opened (`OpenedCache`), used
+guide, a translation or to selfhelp rereads what it touches. One reader takes the
+library as saved without looking at the files first: the TUI's first screen, which
+checks them right after it is shown (`LibraryCache.load_saved`, `Library.check`)
+and shows what changed. Beside it, each guide is kept as last opened (`OpenedCache`), used
 when its file and translation, looked at again as it is opened, have not changed.
 
 The cache is the user's own file in their own cache folder, written atomically;
@@ -32,7 +34,6 @@ import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import overload
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -326,11 +327,10 @@ class SavedCards:
     def __init__(
         self, ids: list[str], ends: bytes, order: bytes, read: Callable[[], bytes]
     ) -> None:
-        from array import array
-
         self.ids = ids
-        self._ends = array("Q", ends)
-        self._order = array("I", order)
+        self._saved = (ends, order)  # made arrays when a card is first asked for
+        self._ends: Any = None
+        self._order: Any = None
         self._read = read
         self._blob: memoryview | None = None
         self._at: dict[str, int] | None = None
@@ -340,6 +340,7 @@ class SavedCards:
         card = self._cards[i]
         if card is None:
             if self._blob is None:
+                self._arrays()
                 self._blob = memoryview(self._read())
             start = self._ends[i - 1] if i else 0
             card = self._cards[i] = pickle.loads(self._blob[start : self._ends[i]])
@@ -358,7 +359,14 @@ class SavedCards:
     def in_order(self) -> ListOrder:
         return ListOrder(self)
 
+    def _arrays(self) -> None:
+        if self._order is None:
+            from array import array  # not on a plain walk's path
+
+            self._ends, self._order = array("Q", self._saved[0]), array("I", self._saved[1])
+
     def _nth(self, n: int) -> GuideInfo:
+        self._arrays()
         return self._card(self._order[n])
 
 
@@ -371,11 +379,7 @@ class ListOrder(Sequence["GuideInfo"]):
     def __len__(self) -> int:
         return len(self._cards.ids)
 
-    @overload
-    def __getitem__(self, n: int) -> GuideInfo: ...
-    @overload
-    def __getitem__(self, n: slice) -> list[GuideInfo]: ...
-    def __getitem__(self, n: int | slice) -> GuideInfo | list[GuideInfo]:
+    def __getitem__(self, n: int | slice) -> GuideInfo | list[GuideInfo]:  # type: ignore[override]
         if isinstance(n, slice):
             return [self._cards._nth(i) for i in range(*n.indices(len(self)))]
         if n < 0:
