@@ -15,6 +15,7 @@ FIGURES = [
     "start to first screen (warm, 6 guides)",
     "start to first screen (warm, 12 guides)",
     "peak RSS of the TUI (6 guides)",
+    "library check after the first screen",
     "validate the whole library",
     "plain walk, 5 answers, in a 7-guide library",
     "plain walk, first of a guide never opened",
