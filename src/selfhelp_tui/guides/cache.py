@@ -6,10 +6,10 @@ cache folder per set of guide folders (the last `MAX_SLOTS` sets used) keeps:
 
 - the library as the app last saw it (each guide's card, what failed and why),
   used as it is when no guide or translation file has changed since. A head holds
-  what every start needs (the files as they were, where each guide is, what
-  failed); the cards, their search terms and the files' entries follow it, each
-  read only when asked for (`Parts`): a plain walk reads none of them, the home
-  screen only the cards;
+  what every start needs (the guides' ids and list order, what failed); the files
+  as they were, where each guide is, the cards, their search terms and the files'
+  entries follow it, each read only when asked for (`Parts`): a plain walk reads
+  the files and the guides' places, the TUI's first screen a page of cards;
 - each file's entry before the checks across guides, reused for the files that did
   not change when some did, so one edited guide costs one parse.
 
@@ -400,7 +400,7 @@ class ListOrder(Sequence["GuideInfo"]):
 class Parts:
     """The parts of one library cache file, read from the file as it was opened
     (one saved by another selfhelp meanwhile replaces it, leaving this one whole),
-    each at most once, when asked for. The file stays open while they may be."""
+    when asked for. The file stays open while they may be."""
 
     def __init__(self, fh: Any, base: int, where: dict[str, tuple[int, int]]) -> None:
         self._fh = fh

@@ -501,11 +501,16 @@ def load_library(
             shown = lib.saved_stamp
 
             def check() -> Library | None:
+                # One process: it runs in a thread of the app, and a process pool
+                # forked from a threaded process can inherit a lock held by another
+                # thread (the import lock) and hang. The files changed since the
+                # last start are few; a start with many changed reads them all at
+                # once anyway (the key differs, so nothing is shown from the cache).
                 now = load_library(
                     sources,
                     override=override,
                     override_bundled=override_bundled,
-                    workers=workers,
+                    workers=1,
                     cache=cache,
                     mode=mode,
                     refs=refs,
