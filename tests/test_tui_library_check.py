@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 import selfhelp_tui.tui.app as app_module
 from selfhelp_tui.guides import load_library
@@ -102,3 +102,27 @@ async def test_a_library_that_was_empty_gets_its_search_box(tmp_path: Path) -> N
         await _checked(app, pilot)
         assert not app.screen.query("#empty-library")
         assert any("The printer does not print" in t for t in _titles(app))
+
+
+async def test_guides_that_fail_to_load_are_listed_as_they_are_now(tmp_path: Path) -> None:
+    """A guide broken since the last start joins the failures under the list; one
+    mended leaves it; the last one mended takes the list of failures away."""
+    folder, cache = _folder_and_cache(tmp_path)
+    (folder / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    load_library([Source(folder, "mine")], cache=cache)  # the last start's: one broken
+    (folder / "worse.yaml").write_text("id: worse\ntitle: [unclosed\n")
+
+    async def shown_failures() -> str:
+        app = SelfhelpApp(load_library([Source(folder, "mine")], cache=cache, check_later=True))
+        async with app.run_test() as pilot:
+            await _checked(app, pilot)
+            found = app.screen.query("#failures")
+            return str(found.first(Static).render()) if found else ""
+
+    text = await shown_failures()
+    assert "2 guides could not be loaded" in text and "worse.yaml" in text, text
+    (folder / "worse.yaml").unlink()
+    text = await shown_failures()
+    assert "1 guide could not be loaded" in text and "worse.yaml" not in text, text
+    (folder / "broken.yaml").unlink()
+    assert await shown_failures() == ""

@@ -158,8 +158,12 @@ class HomeScreen(LaidOutOnce):
         if bool(self.guides) != had_guides:
             self.refresh(recompose=True)  # the search box comes or goes
             return
-        self.query("#failures").remove()
-        if library.failures:
+        shown = self.query("#failures")
+        if not library.failures:
+            shown.remove()
+        elif shown:  # updated in place: a new one would clash with it until removed
+            shown.first(Static).update(self._failures_text())
+        else:
             failures = Static(self._failures_text(), id="failures")
             self.mount(failures, before=self.query_one(WalkFooter))
         self._list_for(self.query_one("#search", Input).value.strip())
